@@ -1,0 +1,87 @@
+//! Command line: argument structs and one small function per subcommand.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{Config, Overrides};
+use crate::error::Result;
+
+/// bulletin: a static site generator for news bulletin archives.
+///
+/// Turns a folder of Markdown news items into a static site with article pages, print pages
+/// and listings, through Tera templates and a theme.
+#[derive(Debug, Parser)]
+#[command(name = "bulletin", version, about, long_about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder.
+    ///
+    /// Everything is rendered first; the output folder is replaced only when the whole build
+    /// succeeded, so a failed build leaves the previous site as it was.
+    Build(BuildArgs),
+}
+
+/// Options of `bulletin build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The site folder, holding bulletin.toml, content/ and themes/.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// Where to write the site [default: ROOT/output].
+    #[arg(long, short, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// The site's public address, overriding base_url in bulletin.toml.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Include articles marked `draft = true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Print only errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Runs the parsed command line; returns the text to print on success.
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Build(args) => build(args),
+    }
+}
+
+fn build(args: BuildArgs) -> Result<()> {
+    let overrides = Overrides {
+        output: args.output,
+        base_url: args.base_url,
+        drafts: args.drafts,
+    };
+    let config = Config::load(&args.root, &overrides)?;
+    let report = crate::build(&config)?;
+    if !args.quiet {
+        let shown = config
+            .output_dir
+            .strip_prefix(std::env::current_dir().unwrap_or_default())
+            .unwrap_or(&config.output_dir);
+        let line = format!(
+            "Built {} articles into {}: {} pages, {} files in {:.2} s",
+            report.articles,
+            shown.display(),
+            report.pages,
+            report.files,
+            report.elapsed.as_secs_f64()
+        );
+        if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+            println!("\x1b[32m{line}\x1b[0m");
+        } else {
+            println!("{line}");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,289 @@
+//! Front matter stage: split the header block from the body, parse it as TOML or YAML, and map
+//! every parser error to a line of the file.
+
+use std::path::Path;
+
+use serde::{Deserialize, Deserializer};
+
+use crate::error::{self, Error, Location, Result};
+
+/// The front matter fields, as written. Unknown fields are an error, so typos are caught.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFrontMatter {
+    pub title: Option<String>,
+    pub date: Option<DateText>,
+    pub updated: Option<DateText>,
+    pub slug: Option<String>,
+    pub summary: Option<String>,
+    pub section: Option<String>,
+    pub category: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub author: Option<String>,
+    pub source: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub extra: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// Every field name, for hints.
+pub const FIELDS: &str = "title, date, updated, slug, summary, section, category, tags, author, \
+    source, draft, aliases, extra";
+
+/// A date as written: a string, or a TOML date-time value, kept as text for `dates` to parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateText(pub String);
+
+impl<'de> Deserialize<'de> for DateText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DateText;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a date such as 2017-09-18 10:05:20 or 2017-09-18T10:05:20+08:00")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<DateText, E> {
+                Ok(DateText(v.to_string()))
+            }
+            // TOML date-times arrive as a one-entry map holding their text.
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DateText, A::Error> {
+                let (_, text) = map
+                    .next_entry::<String, String>()?
+                    .ok_or_else(|| serde::de::Error::custom("empty date"))?;
+                Ok(DateText(text))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// The format of a header block, known from its delimiter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Toml,
+    Yaml,
+}
+
+/// A file split into its header block and its body.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Split<'a> {
+    pub format: Format,
+    pub header: &'a str,
+    /// The line on which the header text starts (the line after the opening delimiter).
+    pub header_line: usize,
+    pub body: &'a str,
+    /// The line on which the body starts.
+    pub body_line: usize,
+}
+
+/// Splits `text` into header and body; `path` is only for the error message.
+pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first_line = text.lines().next().unwrap_or("").trim_end();
+    let (format, delimiter) = match first_line {
+        "+++" => (Format::Toml, "+++"),
+        "---" => (Format::Yaml, "---"),
+        _ => {
+            return Err(Error::at(
+                Location::at(path, 1, 1),
+                "the file does not start with front matter",
+            )
+            .with_hint("begin with a line `+++` (TOML) or `---` (YAML), then `title = \"...\"`"));
+        }
+    };
+    let header_start = text.find('\n').map_or(text.len(), |i| i + 1);
+    let mut offset = header_start;
+    for (line, raw_line) in (2..).zip(text[header_start..].split_inclusive('\n')) {
+        if raw_line.trim_end() == delimiter {
+            let body = &text[offset + raw_line.len()..];
+            return Ok(Split {
+                format,
+                header: &text[header_start..offset],
+                header_line: 2,
+                body,
+                body_line: line + 1,
+            });
+        }
+        offset += raw_line.len();
+    }
+    Err(Error::at(
+        Location::at(path, 1, 1),
+        format!("the front matter opened here with `{delimiter}` is never closed"),
+    )
+    .with_hint(format!("end the front matter with a line `{delimiter}`")))
+}
+
+/// Parses the header block into the raw fields.
+pub fn parse(path: &Path, split: &Split) -> Result<RawFrontMatter> {
+    let parsed = match split.format {
+        Format::Toml => toml::from_str::<RawFrontMatter>(split.header)
+            .map_err(|e| error::from_toml(path, split.header, split.header_line, &e)),
+        Format::Yaml => parse_yaml(path, split),
+    };
+    parsed.map_err(|e| {
+        if e.to_string().contains("unknown field") {
+            e.with_hint(format!(
+                "front matter fields: {FIELDS}; free values go under `extra`"
+            ))
+        } else {
+            e
+        }
+    })
+}
+
+fn parse_yaml(path: &Path, split: &Split) -> Result<RawFrontMatter> {
+    if split.header.trim().is_empty() {
+        return Ok(RawFrontMatter::default());
+    }
+    serde_saphyr::from_str::<RawFrontMatter>(split.header).map_err(|e| {
+        let location = match e.location() {
+            Some(at) if at.line() > 0 => Location::at(
+                path,
+                at.line() as usize + split.header_line - 1,
+                at.column().max(1) as usize,
+            ),
+            _ => Location::file(path),
+        };
+        let message = e.without_snippet().to_string();
+        let message = message.lines().next().unwrap_or("invalid YAML").trim();
+        let message = strip_position(message);
+        Error::at(location, message.to_string())
+    })
+}
+
+/// Drops a trailing "at line N column M" that the YAML parser adds, since the location already
+/// says it with the file's own line numbers.
+fn strip_position(message: &str) -> &str {
+    match message.rfind(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    }
+}
+
+/// Finds the line and column of the value of `key` in a TOML or YAML header, for errors about
+/// values that parsed but do not make sense (a date that does not exist, say).
+pub fn find_key(header: &str, key: &str) -> Option<(usize, usize)> {
+    for (index, line) in header.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let Some(rest) = trimmed.strip_prefix(key) else {
+            continue;
+        };
+        let after = rest.trim_start();
+        if let Some(value) = after.strip_prefix('=').or_else(|| after.strip_prefix(':')) {
+            let value_start = line.len() - value.trim_start().len();
+            let column = line[..value_start].chars().count() + 1;
+            return Some((index + 1, column));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path() -> &'static Path {
+        Path::new("content/news/a.md")
+    }
+
+    #[test]
+    fn toml_front_matter_is_split_from_the_body() {
+        let text = "+++\ntitle = \"A\"\n+++\nBody\n";
+        let split = split(path(), text).unwrap();
+        assert_eq!(split.format, Format::Toml);
+        assert_eq!(split.header, "title = \"A\"\n");
+        assert_eq!(split.body, "Body\n");
+        assert_eq!(split.body_line, 4);
+    }
+
+    #[test]
+    fn yaml_front_matter_is_split_and_parsed() {
+        let text = "---\ntitle: \"A\"\ndate: 2018-06-01 08:00:00\ntags: [a, b]\n---\nBody";
+        let split = split(path(), text).unwrap();
+        assert_eq!(split.format, Format::Yaml);
+        let raw = parse(path(), &split).unwrap();
+        assert_eq!(raw.title.as_deref(), Some("A"));
+        assert_eq!(raw.date, Some(DateText("2018-06-01 08:00:00".into())));
+        assert_eq!(raw.tags, vec!["a", "b"]);
+    }
+
+    #[test]
+    fn toml_date_time_values_are_read_as_text() {
+        let text = "+++\ntitle = \"A\"\ndate = 2017-09-18T10:05:20+08:00\n+++\n";
+        let raw = parse(path(), &split(path(), text).unwrap()).unwrap();
+        assert_eq!(raw.date, Some(DateText("2017-09-18T10:05:20+08:00".into())));
+    }
+
+    #[test]
+    fn missing_opening_delimiter_is_reported_on_line_one() {
+        let err = split(path(), "title = \"A\"\n").unwrap_err();
+        assert!(
+            err.to_string().starts_with("content/news/a.md:1:1:"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_reported() {
+        let err = split(path(), "+++\ntitle = \"A\"\n").unwrap_err();
+        assert!(err.to_string().contains("never closed"), "{err}");
+    }
+
+    #[test]
+    fn toml_error_on_first_header_line_points_at_file_line_two() {
+        let text = "+++\ntitle = \n+++\n";
+        let err = parse(path(), &split(path(), text).unwrap()).unwrap_err();
+        assert!(err.to_string().starts_with("content/news/a.md:2:"), "{err}");
+    }
+
+    #[test]
+    fn toml_error_on_a_later_line_points_at_that_file_line() {
+        let text = "+++\ntitle = \"A\"\ncategory = \"x\"\ntags = [\"a\",\n+++\n";
+        let err = parse(path(), &split(path(), text).unwrap()).unwrap_err();
+        let shown = err.to_string();
+        assert!(
+            shown.starts_with("content/news/a.md:") && !shown.starts_with("content/news/a.md:2:"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn wrong_type_names_the_line() {
+        let text = "+++\ntitle = \"A\"\ntags = \"one\"\n+++\n";
+        let err = parse(path(), &split(path(), text).unwrap()).unwrap_err();
+        assert!(err.to_string().starts_with("content/news/a.md:3:"), "{err}");
+    }
+
+    #[test]
+    fn yaml_error_points_at_the_file_line() {
+        let text = "---\ntitle: A\ntags: [a, b\n---\n";
+        let err = parse(path(), &split(path(), text).unwrap()).unwrap_err();
+        let shown = err.to_string();
+        assert!(
+            shown.starts_with("content/news/a.md:3:") || shown.starts_with("content/news/a.md:4:"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn unknown_field_gets_a_hint() {
+        let text = "+++\ntitle = \"A\"\ncategroy = \"x\"\n+++\n";
+        let err = parse(path(), &split(path(), text).unwrap()).unwrap_err();
+        assert!(err.to_string().contains("categroy"), "{err}");
+        assert!(err.hint().unwrap().contains("category"));
+    }
+
+    #[test]
+    fn find_key_gives_the_value_position() {
+        let header = "title = \"A\"\n  date = \"2017-02-30\"\n";
+        assert_eq!(find_key(header, "date"), Some((2, 10)));
+        assert_eq!(find_key("date: x\n", "date"), Some((1, 7)));
+        assert_eq!(find_key(header, "slug"), None);
+    }
+}

@@ -1,0 +1,347 @@
+//! Content stage: walk `content/` in sorted order and load every section and article.
+
+pub mod dates;
+pub mod front_matter;
+pub mod page;
+pub mod slug;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::{Config, normalize};
+use crate::error::{Error, Location, Result};
+use crate::markdown::{self, Links};
+pub use page::{Article, Section};
+
+/// Everything read from `content/`: the articles that will be published and all sections.
+#[derive(Debug, Default)]
+pub struct Content {
+    pub articles: Vec<Article>,
+    pub sections: Vec<Section>,
+}
+
+/// The files found under `content/`, sorted.
+#[derive(Debug, Default)]
+struct Walk {
+    /// Markdown files with their section folder.
+    articles: Vec<(PathBuf, String)>,
+    /// `_section.toml` files by section name; `None` for folders without one.
+    sections: BTreeMap<String, Option<PathBuf>>,
+    /// Every other file, relative to the root, for attachments.
+    files: BTreeSet<PathBuf>,
+}
+
+/// Reads every section and article, renders their Markdown, and checks that URLs are unique.
+/// All problems found are returned together.
+pub fn load(config: &Config) -> Result<Content> {
+    let walk = walk(config)?;
+    let mut errors = Vec::new();
+    let mut sections = Vec::new();
+    for (name, file) in &walk.sections {
+        match file {
+            Some(path) => match read_text(config, path)
+                .and_then(|text| Section::parse(name, config.display_path(path), &text))
+            {
+                Ok(section) => sections.push(section),
+                Err(e) => errors.push(e),
+            },
+            None => sections.push(Section::untitled(name)),
+        }
+    }
+    let parsed: Vec<_> = walk
+        .articles
+        .par_iter()
+        .map(|(path, section)| {
+            let shown = config.display_path(path);
+            let text = read_text(config, path).map_err(|e| vec![e])?;
+            Article::parse(config, shown, section, &text)
+        })
+        .collect();
+    let mut articles = Vec::new();
+    for result in parsed {
+        match result {
+            Ok(article) if article.draft && !config.drafts => {}
+            Ok(article) => articles.push(article),
+            Err(list) => errors.extend(list),
+        }
+    }
+    errors.extend(check_unique_urls(&articles));
+    for article in &articles {
+        if !sections.iter().any(|s| s.name == article.section) {
+            sections.push(Section::untitled(&article.section));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Many(errors));
+    }
+    render_markdown(config, &walk.files, &mut articles).map_err(Error::Many)?;
+    sections.sort_by(|a, b| (a.order, &a.name).cmp(&(b.order, &b.name)));
+    Ok(Content { articles, sections })
+}
+
+fn walk(config: &Config) -> Result<Walk> {
+    let mut found = Walk::default();
+    if !config.content_dir.is_dir() {
+        return Ok(found);
+    }
+    let entries = walkdir::WalkDir::new(&config.content_dir)
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
+    let mut errors = Vec::new();
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().unwrap_or(&config.content_dir).to_path_buf();
+                errors.push(Error::at(
+                    Location::file(config.display_path(&path)),
+                    format!("cannot be read: {e}"),
+                ));
+                continue;
+            }
+        };
+        if let Err(e) = classify(config, &entry, &mut found) {
+            errors.push(e);
+        }
+    }
+    Error::collect(errors)?;
+    Ok(found)
+}
+
+fn classify(config: &Config, entry: &walkdir::DirEntry, found: &mut Walk) -> Result<()> {
+    let path = entry.path();
+    let shown = config.display_path(path);
+    let relative = path
+        .strip_prefix(&config.content_dir)
+        .expect("the walk starts in the content folder");
+    let Some(relative_text) = relative.to_str() else {
+        return Err(
+            Error::at(Location::file(shown), "the file name is not valid UTF-8")
+                .with_hint("rename it using UTF-8 characters"),
+        );
+    };
+    let section = relative_text
+        .split(['/', '\\'])
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let name = entry.file_name().to_string_lossy();
+    if entry.file_type().is_dir() {
+        if entry.depth() == 1 {
+            if !slug::is_safe_segment(&section) || section.starts_with('_') {
+                return Err(Error::at(
+                    Location::file(shown),
+                    "a section folder name must be usable in a URL",
+                )
+                .with_hint("use letters, digits and hyphens, such as `news` or `press-releases`"));
+            }
+            found.sections.entry(section).or_insert(None);
+        }
+        return Ok(());
+    }
+    let is_markdown = path.extension().is_some_and(|e| e == "md");
+    match (entry.depth(), is_markdown, name.as_ref()) {
+        (1, true, _) => Err(Error::at(
+            Location::file(shown),
+            "an article must be inside a section folder",
+        )
+        .with_hint("move it to content/<section>/, such as content/news/")),
+        (1, false, _) => Ok(()),
+        (2, false, page::SECTION_FILE) => {
+            found.sections.insert(section, Some(path.to_path_buf()));
+            Ok(())
+        }
+        (_, false, page::SECTION_FILE) => Err(Error::at(
+            Location::file(shown),
+            "a section file is only read at the top of a section folder",
+        )),
+        (_, true, _) => {
+            found.articles.push((path.to_path_buf(), section));
+            Ok(())
+        }
+        (_, false, _) => {
+            found.files.insert(path.to_path_buf());
+            Ok(())
+        }
+    }
+}
+
+/// Reads a file as UTF-8 text; an empty or non-UTF-8 file is an error naming it.
+fn read_text(config: &Config, path: &Path) -> Result<String> {
+    let shown = config.display_path(path);
+    let bytes = std::fs::read(path).map_err(Error::io("read", shown))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = valid.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+        Error::at(
+            Location::at(shown, line, column),
+            "the file is not valid UTF-8",
+        )
+        .with_hint("save the file with UTF-8 encoding")
+    })?;
+    if text.trim().is_empty() {
+        return Err(Error::at(Location::file(shown), "the file is empty")
+            .with_hint("an article starts with front matter: `+++`, `title = \"...\"`, `+++`"));
+    }
+    Ok(text)
+}
+
+fn check_unique_urls(articles: &[Article]) -> Vec<Error> {
+    let mut seen: HashMap<&str, &Path> = HashMap::new();
+    let mut errors = Vec::new();
+    for article in articles {
+        if let Some(first) = seen.insert(&article.url, &article.path) {
+            errors.push(
+                Error::at(
+                    Location::file(&article.path),
+                    format!("has the same URL {} as {}", article.url, first.display()),
+                )
+                .with_hint("give one of them another `slug`"),
+            );
+        }
+    }
+    errors
+}
+
+/// Renders every article's Markdown in parallel, rewriting links to other articles' files and
+/// collecting the files they attach.
+fn render_markdown(
+    config: &Config,
+    files: &BTreeSet<PathBuf>,
+    articles: &mut [Article],
+) -> std::result::Result<(), Vec<Error>> {
+    let urls: HashMap<PathBuf, String> = articles
+        .iter()
+        .map(|a| (config.root.join(&a.path), a.url.clone()))
+        .collect();
+    let errors: Vec<Error> = articles
+        .par_iter_mut()
+        .filter_map(|article| {
+            let mut links = ArticleLinks {
+                dir: config
+                    .root
+                    .join(&article.path)
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default(),
+                content_dir: &config.content_dir,
+                urls: &urls,
+                files,
+                assets: BTreeMap::new(),
+                clash: None,
+            };
+            let rendered = markdown::render(&article.body, config.safe_html, &mut links);
+            article.content = rendered.html;
+            if article.summary.is_empty() {
+                article.summary = rendered.first_paragraph;
+            }
+            let is_bundle = article.path.file_stem().is_some_and(|s| s == "index");
+            if is_bundle {
+                for file in files.iter().filter(|f| f.parent() == Some(&links.dir)) {
+                    let name = file_name(file);
+                    links.assets.entry(name).or_insert_with(|| file.clone());
+                }
+            }
+            article.assets = links
+                .assets
+                .into_iter()
+                .map(|(name, path)| (path, name))
+                .collect();
+            links
+                .clash
+                .map(|message| Error::at(Location::file(&article.path), message))
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Resolves the relative links of one article.
+struct ArticleLinks<'a> {
+    dir: PathBuf,
+    content_dir: &'a Path,
+    urls: &'a HashMap<PathBuf, String>,
+    files: &'a BTreeSet<PathBuf>,
+    /// Attached files by the name they get beside the page.
+    assets: BTreeMap<String, PathBuf>,
+    clash: Option<String>,
+}
+
+impl Links for ArticleLinks<'_> {
+    fn rewrite(&mut self, dest: &str) -> Option<String> {
+        let (path_part, suffix) = match dest.find(['#', '?']) {
+            Some(i) => dest.split_at(i),
+            None => (dest, ""),
+        };
+        let decoded = percent_decode(path_part);
+        let target = normalize(&self.dir.join(&decoded));
+        if let Some(url) = self.urls.get(&target) {
+            return Some(format!("{url}{suffix}"));
+        }
+        if !self.files.contains(&target) || !target.starts_with(self.content_dir) {
+            return None;
+        }
+        let name = file_name(&target);
+        match self.assets.get(&name) {
+            Some(existing) if existing != &target => {
+                self.clash = Some(format!(
+                    "attaches two files named {name:?}: {} and {}",
+                    existing.display(),
+                    target.display()
+                ));
+            }
+            _ => {
+                self.assets.insert(name.clone(), target);
+            }
+        }
+        Some(format!("{name}{suffix}"))
+    }
+}
+
+/// Decodes `%20` and the like in a link written by hand, so that it names the file on disk.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(value)) => {
+                out.push(value);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_escapes_are_decoded() {
+        assert_eq!(percent_decode("floor%20plan.svg"), "floor plan.svg");
+        assert_eq!(percent_decode("100%"), "100%");
+    }
+}

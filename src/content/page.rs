@@ -1,0 +1,371 @@
+//! Articles and sections: typed front matter, Markdown body, slug, URL and date.
+
+use std::path::{Path, PathBuf};
+
+use chrono::DateTime;
+use chrono_tz::Tz;
+use serde::Deserialize;
+
+use super::front_matter::{self, DateText, RawFrontMatter};
+use super::{dates, slug};
+use crate::config::{Config, Permalink, Segment};
+use crate::error::{Error, Location, Result};
+
+/// One news item, from its Markdown file.
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// The source file, relative to the site root (`content/news/2017/x.md`).
+    pub path: PathBuf,
+    /// The key of its section (the folder name, or the `section` field).
+    pub section: String,
+    pub title: String,
+    pub date: DateTime<Tz>,
+    pub updated: Option<DateTime<Tz>>,
+    pub slug: String,
+    /// Root-relative URL including the base path, ending in `/`.
+    pub url: String,
+    /// The summary from front matter, or the start of the first paragraph.
+    pub summary: String,
+    pub category: Option<String>,
+    pub tags: Vec<String>,
+    pub author: Option<String>,
+    pub source: Option<String>,
+    pub draft: bool,
+    pub aliases: Vec<String>,
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The page's language.
+    pub lang: String,
+    /// The Markdown body and the file line it starts on.
+    pub body: String,
+    pub body_line: usize,
+    /// The body as HTML, filled in by the Markdown stage.
+    pub content: String,
+    /// Files copied beside the article's page: (absolute source, file name).
+    pub assets: Vec<(PathBuf, String)>,
+}
+
+impl Article {
+    /// Builds an article from a file's text. `path` is relative to the root, `section` is the
+    /// folder it lies in. Every problem found is returned, not only the first.
+    pub fn parse(
+        config: &Config,
+        path: &Path,
+        section: &str,
+        text: &str,
+    ) -> std::result::Result<Article, Vec<Error>> {
+        let split = front_matter::split(path, text).map_err(|e| vec![e])?;
+        let raw = front_matter::parse(path, &split).map_err(|e| vec![e])?;
+        let mut errors = Vec::new();
+        let at = |key: &str| match front_matter::find_key(split.header, key) {
+            Some((line, column)) => Location::at(path, line + split.header_line - 1, column),
+            None => Location::at(path, 1, 1),
+        };
+        let title = raw.title.clone().filter(|t| !t.trim().is_empty());
+        if title.is_none() {
+            errors.push(
+                Error::at(at("title"), "`title` is missing")
+                    .with_hint("every article needs `title = \"...\"` in its front matter"),
+            );
+        }
+        let stem = file_stem(path);
+        let date_from_name = dates::from_file_stem(stem);
+        let date = match (&raw.date, date_from_name) {
+            (Some(DateText(text)), _) => parse_date(text, config.timezone, at("date"), "date"),
+            (None, Some((text, _))) => parse_date(text, config.timezone, at("date"), "date"),
+            (None, None) => Err(Error::at(at("date"), "`date` is missing").with_hint(
+                "add `date = \"2017-09-18 10:05:20\"`, or start the file name with YYYY-MM-DD-",
+            )),
+        };
+        let updated = raw
+            .updated
+            .as_ref()
+            .map(|DateText(text)| parse_date(text, config.timezone, at("updated"), "updated"))
+            .transpose();
+        let slug = choose_slug(&raw, stem, date_from_name.map(|(_, rest)| rest), path)
+            .map_err(|message| Error::at(at("slug"), message));
+        let section = match &raw.section {
+            Some(name) if !slug::is_safe_segment(name) => Err(Error::at(
+                at("section"),
+                format!("`section` is not usable in a URL: {name:?}"),
+            )
+            .with_hint("use letters, digits and hyphens, such as \"news\"")),
+            Some(name) => Ok(name.clone()),
+            None => Ok(section.to_string()),
+        };
+        let (date, updated, slug, section) = match (date, updated, slug, section) {
+            (Ok(d), Ok(u), Ok(s), Ok(sec)) if errors.is_empty() => (d, u, s, sec),
+            (d, u, s, sec) => {
+                errors.extend(d.err());
+                errors.extend(u.err());
+                errors.extend(s.err());
+                errors.extend(sec.err());
+                return Err(errors);
+            }
+        };
+        Ok(Article {
+            url: expand_permalink(&config.permalink, &config.base_path, &section, &date, &slug),
+            path: path.to_path_buf(),
+            section,
+            title: title.expect("a missing title was reported above"),
+            date,
+            updated,
+            slug,
+            summary: raw
+                .summary
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default(),
+            category: raw.category.filter(|c| !c.trim().is_empty()),
+            tags: raw.tags,
+            author: raw.author,
+            source: raw.source,
+            draft: raw.draft,
+            aliases: raw.aliases,
+            extra: raw.extra.unwrap_or_default(),
+            lang: config.language.clone(),
+            body: split.body.to_string(),
+            body_line: split.body_line,
+            content: String::new(),
+            assets: Vec::new(),
+        })
+    }
+
+    /// The URL of the article's print page.
+    pub fn print_url(&self) -> String {
+        format!("{}print/", self.url)
+    }
+}
+
+fn file_stem(path: &Path) -> &str {
+    path.file_stem().and_then(|s| s.to_str()).unwrap_or("")
+}
+
+fn parse_date(text: &str, zone: Tz, location: Location, key: &str) -> Result<DateTime<Tz>> {
+    dates::parse(text, zone).map_err(|message| {
+        Error::at(location, format!("`{key}` {message}")).with_hint(dates::FORMS)
+    })
+}
+
+/// The slug: the one written, else the file name without its date prefix (the folder name for
+/// `index.md`), else the title.
+fn choose_slug(
+    raw: &RawFrontMatter,
+    stem: &str,
+    undated_stem: Option<&str>,
+    path: &Path,
+) -> std::result::Result<String, String> {
+    if let Some(written) = &raw.slug {
+        if !slug::is_safe_segment(written) {
+            return Err(format!(
+                "`slug` must be one URL segment of letters, digits, `-`, `_`, `.` or `~`: {written:?}"
+            ));
+        }
+        return Ok(written.clone());
+    }
+    let name = if stem == "index" {
+        path.parent()
+            .and_then(Path::file_name)
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+    } else {
+        undated_stem.unwrap_or(stem)
+    };
+    let from_name = slug::slugify(name);
+    if !from_name.is_empty() {
+        return Ok(from_name);
+    }
+    let from_title = slug::slugify(raw.title.as_deref().unwrap_or(""));
+    if from_title.is_empty() {
+        return Err("no slug can be made from the file name or the title".into());
+    }
+    Ok(from_title)
+}
+
+/// Fills the permalink pattern for one article.
+pub fn expand_permalink(
+    pattern: &Permalink,
+    base_path: &str,
+    section: &str,
+    date: &DateTime<Tz>,
+    slug: &str,
+) -> String {
+    let mut url = base_path.trim_end_matches('/').to_string();
+    for segment in &pattern.segments {
+        match segment {
+            Segment::Text(text) => url.push_str(text),
+            Segment::Section => url.push_str(section),
+            Segment::Year => url.push_str(&date.format("%Y").to_string()),
+            Segment::Month => url.push_str(&date.format("%m").to_string()),
+            Segment::Day => url.push_str(&date.format("%d").to_string()),
+            Segment::Slug => url.push_str(slug),
+        }
+    }
+    url
+}
+
+/// A section of the site: a top folder of `content/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// The folder name, which is also its URL segment.
+    pub name: String,
+    pub title: String,
+    pub description: Option<String>,
+    /// Where it stands in the navigation; lower first, then by name.
+    pub order: i64,
+}
+
+/// `_section.toml` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSection {
+    title: Option<String>,
+    description: Option<String>,
+    order: Option<i64>,
+}
+
+/// The name of a section's settings file.
+pub const SECTION_FILE: &str = "_section.toml";
+
+impl Section {
+    /// A section with no settings file: titled after its folder name.
+    pub fn untitled(name: &str) -> Section {
+        let mut chars = name.chars();
+        let title = match chars.next() {
+            Some(first) => first
+                .to_uppercase()
+                .chain(chars)
+                .collect::<String>()
+                .replace('-', " "),
+            None => String::new(),
+        };
+        Section {
+            name: name.to_string(),
+            title,
+            description: None,
+            order: 0,
+        }
+    }
+
+    /// Reads a section's settings; `path` is relative to the root and used in errors.
+    pub fn parse(name: &str, path: &Path, text: &str) -> Result<Section> {
+        let raw: RawSection = toml::from_str(text).map_err(|e| {
+            crate::error::from_toml(path, text, 1, &e)
+                .with_hint("a section file may set title, description and order")
+        })?;
+        let default = Section::untitled(name);
+        Ok(Section {
+            name: name.to_string(),
+            title: raw.title.unwrap_or(default.title),
+            description: raw.description.filter(|d| !d.trim().is_empty()),
+            order: raw.order.unwrap_or(0),
+        })
+    }
+
+    /// The section's listing URL, including the base path.
+    pub fn url(&self, base_path: &str) -> String {
+        format!("{base_path}{}/", self.name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Overrides;
+
+    fn config() -> Config {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("bulletin.toml"),
+            "timezone = \"Asia/Shanghai\"\n",
+        )
+        .unwrap();
+        Config::load(dir.path(), &Overrides::default()).unwrap()
+    }
+
+    fn parse(name: &str, text: &str) -> std::result::Result<Article, Vec<Error>> {
+        Article::parse(&config(), Path::new(name), "news", text)
+    }
+
+    #[test]
+    fn seed_article_gets_its_permalink() {
+        let text = "+++\ntitle = \"Zhejiang Signs Cooperative Agreement with AQSIQ\"\ndate = \"2017-09-18 10:05:20\"\n+++\nBody\n";
+        let article = parse("content/news/2017/zhejiang-signs.md", text).unwrap();
+        assert_eq!(article.url, "/news/2017/09/18/zhejiang-signs/");
+        assert_eq!(
+            article.print_url(),
+            "/news/2017/09/18/zhejiang-signs/print/"
+        );
+        assert_eq!(article.date.to_rfc3339(), "2017-09-18T10:05:20+08:00");
+        assert_eq!(article.body, "Body\n");
+        assert_eq!(article.body_line, 5);
+    }
+
+    #[test]
+    fn date_comes_from_the_file_name_when_absent() {
+        let article = parse(
+            "content/news/2019-01-07-winter.md",
+            "+++\ntitle = \"W\"\n+++\n",
+        )
+        .unwrap();
+        assert_eq!(article.date.to_rfc3339(), "2019-01-07T00:00:00+08:00");
+        assert_eq!(article.slug, "winter");
+    }
+
+    #[test]
+    fn slug_falls_back_to_the_title() {
+        let article = parse(
+            "content/news/2019-01-07.md",
+            "+++\ntitle = \"浙江新闻\"\n+++\n",
+        )
+        .unwrap();
+        assert!(article.slug.starts_with("zhe-jiang"), "{}", article.slug);
+    }
+
+    #[test]
+    fn bundle_slug_is_the_folder_name() {
+        let text = "+++\ntitle = \"T\"\ndate = \"2018-01-01\"\n+++\n";
+        let article = parse("content/news/expo-opens/index.md", text).unwrap();
+        assert_eq!(article.slug, "expo-opens");
+    }
+
+    #[test]
+    fn missing_title_and_date_are_both_reported() {
+        let errors = parse("content/news/x.md", "+++\nauthor = \"A\"\n+++\n").unwrap_err();
+        let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(shown.len(), 2, "{shown:?}");
+        assert!(shown[0].contains("`title` is missing"));
+        assert!(shown[1].contains("`date` is missing"));
+    }
+
+    #[test]
+    fn invalid_date_names_line_and_column() {
+        let text = "+++\ntitle = \"A\"\ndate = \"2017-02-30\"\n+++\n";
+        let errors = parse("content/news/x.md", text).unwrap_err();
+        assert_eq!(
+            errors[0].to_string(),
+            "content/news/x.md:3:8: `date` is not a valid date: \"2017-02-30\""
+        );
+    }
+
+    #[test]
+    fn slug_that_leaves_the_folder_is_an_error() {
+        for slug in ["../../etc", "/abs", "a\\b"] {
+            let text = format!("+++\ntitle = \"A\"\ndate = \"2017-01-01\"\nslug = {slug:?}\n+++\n");
+            let errors = parse("content/news/x.md", &text).unwrap_err();
+            assert!(errors[0].to_string().contains("`slug`"), "{}", errors[0]);
+        }
+    }
+
+    #[test]
+    fn section_file_is_read() {
+        let section = Section::parse(
+            "news",
+            Path::new("content/news/_section.toml"),
+            "title = \"NEWS\"\norder = 2\n",
+        )
+        .unwrap();
+        assert_eq!(section.title, "NEWS");
+        assert_eq!(section.order, 2);
+        assert_eq!(Section::untitled("press-releases").title, "Press releases");
+        assert!(Section::parse("news", Path::new("x"), "colour = 1").is_err());
+    }
+}

@@ -1,0 +1,289 @@
+//! Markdown stage: pulldown-cmark to HTML, with heading ids, rewritten links and a summary.
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+
+use crate::content::slug::slugify;
+
+/// Longest summary taken from the first paragraph, in characters.
+pub const SUMMARY_CHARS: usize = 300;
+
+/// Decides where a link or image written in an article points to.
+pub trait Links {
+    /// Returns the new destination for a relative link, or `None` to keep it.
+    fn rewrite(&mut self, dest: &str) -> Option<String>;
+}
+
+/// What the Markdown of one article turns into.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Rendered {
+    pub html: String,
+    /// The plain text of the first paragraph, shortened to [`SUMMARY_CHARS`].
+    pub first_paragraph: String,
+    /// The ids given to headings, in order.
+    pub heading_ids: Vec<String>,
+    /// Whether any image lacks alt text.
+    pub images_without_alt: usize,
+}
+
+/// Renders `body` to HTML. `safe_html` drops raw HTML blocks and inline tags.
+pub fn render(body: &str, safe_html: bool, links: &mut dyn Links) -> Rendered {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let mut events: Vec<Event> = Parser::new_ext(body, options)
+        .filter(|event| !(safe_html && matches!(event, Event::Html(_) | Event::InlineHtml(_))))
+        .collect();
+    let heading_ids = assign_heading_ids(&mut events);
+    let images_without_alt = count_images_without_alt(&events);
+    for event in &mut events {
+        rewrite_link(event, links);
+    }
+    let first_paragraph = summarize(&first_paragraph_text(&events), SUMMARY_CHARS);
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    Rendered {
+        html,
+        first_paragraph,
+        heading_ids,
+        images_without_alt,
+    }
+}
+
+/// Gives every heading an id: its own `{#id}` if written, else a slug of its text, made unique.
+fn assign_heading_ids(events: &mut [Event]) -> Vec<String> {
+    let mut used = HashSet::new();
+    let mut ids = Vec::new();
+    for start in 0..events.len() {
+        let Event::Start(Tag::Heading { id, .. }) = &events[start] else {
+            continue;
+        };
+        let wanted = match id {
+            Some(id) => id.to_string(),
+            None => {
+                let text = plain_text(&events[start + 1..], |e| {
+                    matches!(e, Event::End(TagEnd::Heading(_)))
+                });
+                let slug = slugify(&text);
+                if slug.is_empty() {
+                    "section".to_string()
+                } else {
+                    slug
+                }
+            }
+        };
+        let mut unique = wanted.clone();
+        let mut n = 1;
+        while !used.insert(unique.clone()) {
+            unique = format!("{wanted}-{n}");
+            n += 1;
+        }
+        if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
+            *id = Some(CowStr::from(unique.clone()));
+        }
+        ids.push(unique);
+    }
+    ids
+}
+
+fn count_images_without_alt(events: &[Event]) -> usize {
+    events
+        .iter()
+        .enumerate()
+        .filter(|(i, e)| {
+            matches!(e, Event::Start(Tag::Image { .. }))
+                && plain_text(&events[i + 1..], |e| matches!(e, Event::End(TagEnd::Image)))
+                    .trim()
+                    .is_empty()
+        })
+        .count()
+}
+
+fn rewrite_link(event: &mut Event, links: &mut dyn Links) {
+    let dest = match event {
+        Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+            dest_url
+        }
+        _ => return,
+    };
+    if is_relative(dest)
+        && let Some(new) = links.rewrite(dest)
+    {
+        *dest = CowStr::from(new);
+    }
+}
+
+/// Whether a link destination is relative to the article's file (not absolute, not a URL,
+/// not a fragment of the same page).
+pub fn is_relative(dest: &str) -> bool {
+    let has_scheme = dest
+        .split_once(':')
+        .is_some_and(|(scheme, _)| !scheme.is_empty() && !scheme.contains(['/', '?', '#']));
+    !dest.is_empty() && !has_scheme && !dest.starts_with(['/', '#', '?'])
+}
+
+/// The text of events up to the first one `end` accepts.
+fn plain_text(events: &[Event], end: impl Fn(&Event) -> bool) -> String {
+    let mut text = String::new();
+    for event in events {
+        if end(event) {
+            break;
+        }
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text
+}
+
+fn first_paragraph_text(events: &[Event]) -> String {
+    let mut depth = 0usize;
+    for (i, event) in events.iter().enumerate() {
+        match event {
+            Event::Start(Tag::Paragraph) if depth == 0 => {
+                let text = plain_text(&events[i + 1..], |e| {
+                    matches!(e, Event::End(TagEnd::Paragraph))
+                });
+                if !text.trim().is_empty() {
+                    return text;
+                }
+            }
+            Event::Start(Tag::Paragraph) => {}
+            Event::Start(_) => depth += 1,
+            Event::End(TagEnd::Paragraph) => {}
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    String::new()
+}
+
+/// Shortens `text` to at most `max` characters, on a word boundary where one is near, ending
+/// with an ellipsis. Never cuts inside a character.
+pub fn summarize(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let Some((cut, _)) = text.char_indices().nth(max) else {
+        return text;
+    };
+    let head = &text[..cut];
+    let head = match head.rfind(' ') {
+        Some(space) if head[space..].chars().count() < 40 => &head[..space],
+        _ => head,
+    };
+    let head = head.trim_end_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace());
+    format!("{head}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Keep;
+    impl Links for Keep {
+        fn rewrite(&mut self, _: &str) -> Option<String> {
+            None
+        }
+    }
+
+    struct Record(Vec<String>);
+    impl Links for Record {
+        fn rewrite(&mut self, dest: &str) -> Option<String> {
+            self.0.push(dest.to_string());
+            dest.strip_suffix(".md").map(|s| format!("/news/{s}/"))
+        }
+    }
+
+    #[test]
+    fn tables_footnotes_strikethrough_and_tasks_render() {
+        let md = "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ new[^1]\n\n[^1]: note\n\n- [x] done\n";
+        let html = render(md, false, &mut Keep).html;
+        assert!(html.contains("<table>"), "{html}");
+        assert!(html.contains("<del>old</del>"), "{html}");
+        assert!(html.contains("footnote-definition"), "{html}");
+        assert!(html.contains("type=\"checkbox\""), "{html}");
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_keep_written_ones() {
+        let md = "## Schedule {#schedule}\n\n## Contact us\n\n## Contact us\n";
+        let rendered = render(md, false, &mut Keep);
+        assert_eq!(
+            rendered.heading_ids,
+            ["schedule", "contact-us", "contact-us-1"]
+        );
+        assert!(
+            rendered.html.contains("<h2 id=\"contact-us-1\">"),
+            "{}",
+            rendered.html
+        );
+    }
+
+    #[test]
+    fn relative_links_are_offered_for_rewriting() {
+        let md = "[a](../2017/other.md) [b](https://x.org/a.md) [c](#top) [d](/abs.md) ![i](p.png)";
+        let mut links = Record(Vec::new());
+        let html = render(md, false, &mut links).html;
+        assert_eq!(links.0, ["../2017/other.md", "p.png"]);
+        assert!(html.contains("href=\"/news/../2017/other/\""), "{html}");
+        assert!(html.contains("href=\"https://x.org/a.md\""));
+    }
+
+    #[test]
+    fn raw_html_passes_unless_safe_html() {
+        let md = "<div class=\"x\">raw</div>\n\ntext <span>inline</span>\n";
+        assert!(
+            render(md, false, &mut Keep)
+                .html
+                .contains("<div class=\"x\">")
+        );
+        let safe = render(md, true, &mut Keep).html;
+        assert!(!safe.contains("<div") && !safe.contains("<span>"), "{safe}");
+        assert!(safe.contains("inline"));
+    }
+
+    #[test]
+    fn summary_is_the_first_paragraph_not_a_heading_or_list() {
+        let md = "## Heading\n\n- item\n\nFirst *real* paragraph.\n\nSecond.";
+        assert_eq!(
+            render(md, false, &mut Keep).first_paragraph,
+            "First real paragraph."
+        );
+    }
+
+    #[test]
+    fn summary_is_cut_on_a_character_boundary() {
+        let text = "浙".repeat(400);
+        let summary = summarize(&text, 300);
+        assert_eq!(summary.chars().count(), 301);
+        assert!(summary.ends_with('…'));
+        let short = summarize("short text", 300);
+        assert_eq!(short, "short text");
+    }
+
+    #[test]
+    fn summary_prefers_a_word_boundary() {
+        let text = "alpha beta gamma delta";
+        assert_eq!(summarize(text, 13), "alpha beta…");
+    }
+
+    #[test]
+    fn images_without_alt_are_counted() {
+        let rendered = render("![](a.png) ![Plan](b.png)", false, &mut Keep);
+        assert_eq!(rendered.images_without_alt, 1);
+    }
+
+    #[test]
+    fn relative_means_neither_url_nor_absolute() {
+        assert!(is_relative("other.md"));
+        assert!(is_relative("../x.md#part"));
+        assert!(!is_relative("mailto:a@b.org"));
+        assert!(!is_relative("https://x.org"));
+        assert!(!is_relative("/news/"));
+        assert!(!is_relative("#top"));
+    }
+}

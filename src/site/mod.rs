@@ -1,0 +1,107 @@
+//! Site stage: the articles sorted once, and the indexes over them. Built once, read-only after.
+
+use crate::content::{Article, Content, Section};
+
+/// A section with the indices of its articles, newest first.
+#[derive(Debug)]
+pub struct SectionIndex {
+    pub section: Section,
+    pub articles: Vec<usize>,
+}
+
+/// The whole site as data: what every render job reads.
+#[derive(Debug)]
+pub struct Site {
+    /// Every published article, newest first; ties are ordered by URL so output is stable.
+    pub articles: Vec<Article>,
+    /// Sections in navigation order.
+    pub sections: Vec<SectionIndex>,
+    /// For each article: its section's index in `sections` and its place in that section.
+    placement: Vec<(usize, usize)>,
+}
+
+impl Site {
+    /// Sorts the articles and builds the indexes.
+    pub fn new(content: Content) -> Site {
+        let mut articles = content.articles;
+        articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.url.cmp(&b.url)));
+        let mut sections: Vec<SectionIndex> = content
+            .sections
+            .into_iter()
+            .map(|section| SectionIndex {
+                section,
+                articles: Vec::new(),
+            })
+            .collect();
+        let mut placement = Vec::with_capacity(articles.len());
+        for (index, article) in articles.iter().enumerate() {
+            let section = sections
+                .iter()
+                .position(|s| s.section.name == article.section)
+                .expect("the content stage creates a section for every article");
+            placement.push((section, sections[section].articles.len()));
+            sections[section].articles.push(index);
+        }
+        Site {
+            articles,
+            sections,
+            placement,
+        }
+    }
+
+    /// The section an article belongs to.
+    pub fn section_of(&self, article: usize) -> &SectionIndex {
+        &self.sections[self.placement[article].0]
+    }
+
+    /// The older and the newer article of the same section, if any.
+    pub fn neighbours(&self, article: usize) -> (Option<usize>, Option<usize>) {
+        let (section, place) = self.placement[article];
+        let list = &self.sections[section].articles;
+        let older = list.get(place + 1).copied();
+        let newer = place.checked_sub(1).map(|p| list[p]);
+        (older, newer)
+    }
+
+    /// The newest `count` articles of the whole site.
+    pub fn latest(&self, count: usize) -> impl Iterator<Item = usize> {
+        0..count.min(self.articles.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Config, Overrides};
+    use std::path::Path;
+
+    fn article(config: &Config, section: &str, slug: &str, date: &str) -> Article {
+        let text = format!("+++\ntitle = \"{slug}\"\ndate = \"{date}\"\n+++\n");
+        let path = format!("content/{section}/{slug}.md");
+        Article::parse(config, Path::new(&path), section, &text).unwrap()
+    }
+
+    #[test]
+    fn articles_are_newest_first_and_neighbours_stay_in_their_section() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::load(dir.path(), &Overrides::default()).unwrap();
+        let content = Content {
+            articles: vec![
+                article(&config, "news", "a", "2017-01-01"),
+                article(&config, "notices", "b", "2017-01-02"),
+                article(&config, "news", "c", "2017-01-03"),
+                article(&config, "news", "d", "2017-01-03"),
+            ],
+            sections: vec![Section::untitled("news"), Section::untitled("notices")],
+        };
+        let site = Site::new(content);
+        let slugs: Vec<&str> = site.articles.iter().map(|a| a.slug.as_str()).collect();
+        assert_eq!(slugs, ["c", "d", "b", "a"], "same date: ordered by URL");
+        let a = slugs.iter().position(|s| *s == "a").unwrap();
+        let d = slugs.iter().position(|s| *s == "d").unwrap();
+        assert_eq!(site.neighbours(d), (Some(a), Some(0)));
+        assert_eq!(site.neighbours(a), (None, Some(d)));
+        assert_eq!(site.section_of(2).section.name, "notices");
+        assert_eq!(site.neighbours(2), (None, None));
+    }
+}

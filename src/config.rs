@@ -83,16 +83,18 @@ impl Config {
             });
         }
         let path = root.join(CONFIG_FILE);
-        let raw = if path.exists() {
-            let text = std::fs::read_to_string(&path).map_err(Error::io("read", &path))?;
-            toml::from_str::<RawConfig>(&text).map_err(|e| {
-                error::from_toml(Path::new(CONFIG_FILE), &text, 1, &e)
-                    .with_hint(format!("allowed keys: {}", ALLOWED_KEYS))
-            })?
-        } else {
-            RawConfig::default()
+        let text = match path.exists() {
+            true => std::fs::read_to_string(&path).map_err(Error::io("read", &path))?,
+            false => String::new(),
         };
-        let at = |key: &str| Location::file(CONFIG_FILE).with_key(key);
+        let raw = toml::from_str::<RawConfig>(&text).map_err(|e| {
+            error::from_toml(Path::new(CONFIG_FILE), &text, 1, &e)
+                .with_hint(format!("allowed keys: {ALLOWED_KEYS}"))
+        })?;
+        let at = |key: &str| match crate::content::front_matter::find_key(&text, key) {
+            Some((line, column)) => Location::at(CONFIG_FILE, line, column),
+            None => Location::file(CONFIG_FILE),
+        };
         Config::check(root, raw, overrides, at)
     }
 
@@ -190,20 +192,6 @@ impl Config {
 
 const ALLOWED_KEYS: &str = "title, description, base_url, language, timezone, theme, \
     date_format, permalink, [home] latest, [markdown] safe_html";
-
-impl Location {
-    /// The line of `key = ...` in the configuration file, found by reading it again; used for
-    /// errors about a value that parsed but does not make sense.
-    fn with_key(self, key: &str) -> Location {
-        let Ok(text) = std::fs::read_to_string(&self.path) else {
-            return self;
-        };
-        match crate::content::front_matter::find_key(&text, key) {
-            Some((line, column)) => Location::at(self.path, line, column),
-            None => self,
-        }
-    }
-}
 
 /// Removes `.` and `..` from a path without touching the file system.
 pub fn normalize(path: &Path) -> PathBuf {

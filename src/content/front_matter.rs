@@ -127,6 +127,7 @@ pub fn parse(path: &Path, split: &Split) -> Result<RawFrontMatter> {
         Format::Yaml => parse_yaml(path, split),
     };
     parsed.map_err(|e| {
+        let e = name_the_field(e, split);
         if e.to_string().contains("unknown field") {
             e.with_hint(format!(
                 "front matter fields: {FIELDS}; free values go under `extra`"
@@ -135,6 +136,36 @@ pub fn parse(path: &Path, split: &Split) -> Result<RawFrontMatter> {
             e
         }
     })
+}
+
+/// Parsers name the line of a bad value but not its key: put the key in front of the message,
+/// as in `date: ...`.
+fn name_the_field(error: Error, split: &Split) -> Error {
+    let Error::At {
+        location,
+        message,
+        hint,
+    } = error
+    else {
+        return error;
+    };
+    let key = location
+        .line
+        .and_then(|line| line.checked_sub(split.header_line))
+        .and_then(|index| split.header.lines().nth(index))
+        .and_then(|text| text.split(['=', ':']).next())
+        .map(str::trim)
+        .filter(|key| !key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        .filter(|key| !message.contains(&format!("`{key}`")));
+    let message = match key {
+        Some(key) => format!("{key}: {message}"),
+        None => message,
+    };
+    Error::At {
+        location,
+        message,
+        hint,
+    }
 }
 
 fn parse_yaml(path: &Path, split: &Split) -> Result<RawFrontMatter> {
@@ -257,7 +288,10 @@ mod tests {
     fn wrong_type_names_the_line() {
         let text = "+++\ntitle = \"A\"\ntags = \"one\"\n+++\n";
         let err = parse(path(), &split(path(), text).unwrap()).unwrap_err();
-        assert!(err.to_string().starts_with("content/news/a.md:3:"), "{err}");
+        assert!(
+            err.to_string().starts_with("content/news/a.md:3:8: tags: "),
+            "{err}"
+        );
     }
 
     #[test]

@@ -223,6 +223,7 @@ fn render_markdown(
         .par_iter_mut()
         .filter_map(|article| {
             let mut links = ArticleLinks {
+                page_url: &article.url,
                 dir: config
                     .root
                     .join(&article.path)
@@ -272,6 +273,9 @@ fn file_name(path: &Path) -> String {
 
 /// Resolves the relative links of one article.
 struct ArticleLinks<'a> {
+    /// The article's URL: attachments are linked under it, so that the print page, which
+    /// lies one folder deeper, finds them too.
+    page_url: &'a str,
     dir: PathBuf,
     content_dir: &'a Path,
     urls: &'a HashMap<PathBuf, String>,
@@ -308,7 +312,7 @@ impl Links for ArticleLinks<'_> {
                 self.assets.insert(name.clone(), target);
             }
         }
-        Some(format!("{name}{suffix}"))
+        Some(format!("{}{name}{suffix}", self.page_url))
     }
 }
 

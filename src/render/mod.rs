@@ -145,11 +145,7 @@ impl Templates {
         let mut errors = Vec::new();
         for (name, source) in &sources {
             if let Err(e) = tera::Template::new(name, None, &source.text) {
-                errors.push(Error::Template {
-                    template: config.display_path(&source.path).display().to_string(),
-                    page: None,
-                    detail: describe(&e),
-                });
+                errors.push(parse_error(config.display_path(&source.path), &e));
             }
         }
         Error::collect(errors)?;
@@ -193,6 +189,33 @@ fn escape_html(input: &str) -> String {
         }
     }
     out
+}
+
+/// A template syntax error at its file, line and column. Tera reports the place as `--> 4:7`
+/// and the reason on a line starting with `=`.
+fn parse_error(path: &Path, error: &tera::Error) -> Error {
+    let full =
+        std::error::Error::source(error).map_or_else(|| error.to_string(), ToString::to_string);
+    let place = full.split("-->").nth(1).and_then(|rest| {
+        let (line, column) = rest.split_whitespace().next()?.split_once(':')?;
+        Some((line.parse().ok()?, column.parse().ok()?))
+    });
+    let reason = full
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix('='))
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join("; ");
+    let location = match place {
+        Some((line, column)) => Location::at(path, line, column),
+        None => Location::file(path),
+    };
+    let reason = if reason.is_empty() {
+        describe(error)
+    } else {
+        reason
+    };
+    Error::at(location, format!("template syntax error: {reason}"))
 }
 
 /// A Tera error and its causes on one line.
@@ -398,6 +421,14 @@ mod tests {
         let chosen =
             resolve_templates(&dir.path().join("site"), &dir.path().join("theme")).unwrap();
         assert_eq!(chosen["theme/article.html"].text, "theme");
+    }
+
+    #[test]
+    fn template_syntax_error_names_file_line_and_column() {
+        let err = tera::Template::new("a.html", None, "<p>\n{% if %}\n").unwrap_err();
+        let shown = parse_error(Path::new("templates/a.html"), &err).to_string();
+        assert!(shown.starts_with("templates/a.html:2:"), "{shown}");
+        assert!(shown.contains("template syntax error"), "{shown}");
     }
 
     #[test]

@@ -1,0 +1,144 @@
+//! Error reports: every problem at once, each naming its file and line, and exit codes.
+
+use crate::support::{assert_golden_text, bulletin, fixture, read, site, tree, write};
+
+fn build_err(root: &std::path::Path) -> String {
+    let output = bulletin()
+        .arg("build")
+        .arg("--root")
+        .arg(root)
+        .env("NO_COLOR", "1")
+        .assert()
+        .code(1);
+    String::from_utf8(output.get_output().stderr.clone()).unwrap()
+}
+
+#[test]
+fn every_content_and_template_error_is_reported_in_one_run() {
+    let dir = site(&[]);
+    for (path, bytes) in tree(&fixture("errors")) {
+        write(dir.path(), &path.to_string_lossy(), &bytes);
+    }
+    let stderr = build_err(dir.path());
+    assert_golden_text("errors/stderr.txt", &stderr);
+    assert!(!dir.path().join("output").exists(), "nothing is written");
+}
+
+#[test]
+fn unknown_config_key_is_named_with_its_line() {
+    let dir = site(&[("bulletin.toml", "theme = \"mini\"\ntitel = \"Typo\"\n")]);
+    let stderr = build_err(dir.path());
+    assert!(
+        stderr.contains("bulletin.toml:2:1: unknown field `titel`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("hint: allowed keys:"), "{stderr}");
+}
+
+#[test]
+fn bad_time_zone_is_named_with_its_line() {
+    let dir = site(&[(
+        "bulletin.toml",
+        "theme = \"mini\"\ntimezone = \"Asia/Atlantis\"\n",
+    )]);
+    let stderr = build_err(dir.path());
+    assert!(
+        stderr
+            .contains("bulletin.toml:2:12: `timezone` is not a known time zone: \"Asia/Atlantis\""),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn malformed_permalink_says_what_is_allowed() {
+    let dir = site(&[(
+        "bulletin.toml",
+        "theme = \"mini\"\npermalink = \"/{section}/{id}/\"\n",
+    )]);
+    let stderr = build_err(dir.path());
+    assert!(
+        stderr.contains("bulletin.toml:2:13: `permalink` has an unknown placeholder `{id}`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("{section}, {year}, {month}, {day}, {slug}"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn missing_theme_lists_the_themes_that_exist() {
+    let dir = site(&[("bulletin.toml", "theme = \"fancy\"\n")]);
+    let stderr = build_err(dir.path());
+    assert!(
+        stderr.contains("`theme` \"fancy\" does not exist"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("themes found: mini"), "{stderr}");
+}
+
+#[test]
+fn template_render_error_names_template_and_page() {
+    let dir = site(&[
+        ("templates/section.html", "{{ section.no_such_field }}"),
+        (
+            "content/news/a.md",
+            "+++\ntitle = \"A\"\ndate = \"2017-01-01\"\n+++\n",
+        ),
+    ]);
+    let stderr = build_err(dir.path());
+    assert!(
+        stderr.contains("template `section.html` (rendering /news/)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("no_such_field"), "{stderr}");
+}
+
+#[test]
+fn article_outside_a_section_is_an_error() {
+    let dir = site(&[(
+        "content/about.md",
+        "+++\ntitle = \"About\"\ndate = \"2017-01-01\"\n+++\n",
+    )]);
+    let stderr = build_err(dir.path());
+    assert!(
+        stderr.contains("content/about.md: an article must be inside a section folder"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn non_utf8_file_name_is_an_error_naming_it() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = site(&[(
+        "content/news/a.md",
+        "+++\ntitle = \"A\"\ndate = \"2017-01-01\"\n+++\n",
+    )]);
+    let name = std::ffi::OsStr::from_bytes(b"bad\xff.md");
+    std::fs::write(dir.path().join("content/news").join(name), "x").unwrap();
+    let stderr = build_err(dir.path());
+    assert!(stderr.contains("content/news/bad"), "{stderr}");
+    assert!(stderr.contains("not valid UTF-8"), "{stderr}");
+}
+
+#[test]
+fn two_articles_with_one_url_name_both_files() {
+    let dir = site(&[
+        (
+            "content/news/2017/a.md",
+            "+++\ntitle = \"Same\"\ndate = \"2017-01-01\"\n+++\n",
+        ),
+        (
+            "content/news/2018/a.md",
+            "+++\ntitle = \"Same\"\ndate = \"2017-01-01 12:00:00\"\n+++\n",
+        ),
+    ]);
+    let stderr = build_err(dir.path());
+    assert!(
+        stderr.contains(
+            "content/news/2018/a.md: has the same URL /news/2017/01/01/a/ as content/news/2017/a.md"
+        ),
+        "{stderr}"
+    );
+    let _ = read;
+}

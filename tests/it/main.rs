@@ -1,0 +1,7 @@
+//! Integration tests: each module builds small sites with the real binary.
+
+mod build;
+mod errors;
+mod safety;
+mod support;
+mod themes;

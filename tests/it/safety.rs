@@ -1,0 +1,125 @@
+//! Output safety: a failed build changes nothing, and the output folder never holds sources.
+
+use crate::support::{build_ok, bulletin, read, site, tree, write};
+
+const ARTICLE: &str = "+++\ntitle = \"A\"\ndate = \"2017-01-01\"\n+++\nText\n";
+
+#[test]
+fn failed_build_leaves_the_previous_output_exactly_as_it_was() {
+    let dir = site(&[("content/news/a.md", ARTICLE)]);
+    build_ok(dir.path(), &[]);
+    let before = tree(&dir.path().join("output"));
+    let modified = std::fs::metadata(dir.path().join("output/index.html"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    write(
+        dir.path(),
+        "content/news/b.md",
+        b"+++\ntitle = \"B\"\ndate = \"not a date\"\n+++\n",
+    );
+    write(
+        dir.path(),
+        "content/news/a.md",
+        b"+++\ntitle = \"A changed\"\ndate = \"2017-01-01\"\n+++\n",
+    );
+    bulletin()
+        .arg("build")
+        .arg("--root")
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    assert_eq!(before, tree(&dir.path().join("output")));
+    let after = std::fs::metadata(dir.path().join("output/index.html"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(modified, after);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".bulletin"))
+        .collect();
+    assert!(leftovers.is_empty(), "no staging folder is left behind");
+}
+
+#[test]
+fn removed_articles_disappear_from_the_output() {
+    let dir = site(&[
+        ("content/news/a.md", ARTICLE),
+        ("content/news/b.md", &ARTICLE.replace("A", "B")),
+    ]);
+    build_ok(dir.path(), &[]);
+    assert!(
+        dir.path()
+            .join("output/news/2017/01/01/b/index.html")
+            .exists()
+    );
+    std::fs::remove_file(dir.path().join("content/news/b.md")).unwrap();
+    build_ok(dir.path(), &[]);
+    assert!(!dir.path().join("output/news/2017/01/01/b").exists());
+    assert!(read(dir.path(), "output/news/2017/01/01/a/index.html").contains("Text"));
+}
+
+#[test]
+fn output_folder_that_would_destroy_sources_is_refused() {
+    let dir = site(&[("content/news/a.md", ARTICLE)]);
+    let root = dir.path();
+    for output in [
+        root.to_path_buf(),
+        root.join("content"),
+        root.join("themes"),
+        root.join("content/news/out"),
+        root.parent().unwrap().to_path_buf(),
+    ] {
+        let assert = bulletin()
+            .arg("build")
+            .arg("--root")
+            .arg(root)
+            .arg("--output")
+            .arg(&output)
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+        assert!(
+            stderr.contains("refusing to use"),
+            "{}: {stderr}",
+            output.display()
+        );
+    }
+    assert_eq!(
+        read(root, "content/news/a.md"),
+        ARTICLE,
+        "sources are untouched"
+    );
+}
+
+#[test]
+fn slug_or_section_that_leaves_the_output_is_an_error() {
+    let dir = site(&[
+        (
+            "content/news/a.md",
+            "+++\ntitle = \"A\"\ndate = \"2017-01-01\"\nslug = \"../../escape\"\n+++\n",
+        ),
+        (
+            "content/news/b.md",
+            "+++\ntitle = \"B\"\ndate = \"2017-01-01\"\nsection = \"../up\"\n+++\n",
+        ),
+    ]);
+    let assert = bulletin()
+        .arg("build")
+        .arg("--root")
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains("content/news/a.md:4:8: `slug` must be one URL segment"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("content/news/b.md:4:11: `section` is not usable in a URL"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("escape").exists() && !dir.path().join("output").exists());
+}

@@ -1,0 +1,166 @@
+//! Helpers shared by the integration tests: temporary sites, the binary, golden trees.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+/// The `bulletin` binary built by cargo.
+pub fn bulletin() -> Command {
+    Command::cargo_bin("bulletin").expect("cargo builds the binary for integration tests")
+}
+
+/// A tiny theme whose templates print the variables the tests look for.
+pub const MINI_THEME: &[(&str, &str)] = &[
+    (
+        "themes/mini/templates/base.html",
+        "<!doctype html><html lang=\"{{ lang }}\"><head><title>{% block title %}{{ site.title }}{% endblock title %}</title>\
+<link rel=\"canonical\" href=\"{{ page.permalink }}\"></head>\n<body class=\"{{ page.kind }}\">\n\
+{% for c in breadcrumbs %}<a class=\"crumb\" href=\"{{ c.url }}\">{{ c.title }}</a> &gt; {% endfor %}\n\
+{% block content %}{% endblock content %}\n</body></html>\n",
+    ),
+    (
+        "themes/mini/templates/index.html",
+        "{% extends \"base.html\" %}{% block content %}<ul>\n{% for a in articles %}<li><a href=\"{{ a.url }}\">{{ a.title }}</a> \
+<time datetime=\"{{ a.date_iso }}\">{{ a.date }}</time> {{ a.section_title }}: {{ a.summary }}</li>\n{% endfor %}</ul>\n\
+{% for s in site.sections %}<a href=\"{{ s.url }}\">{{ s.title }} ({{ s.count }})</a>\n{% endfor %}{% endblock content %}",
+    ),
+    (
+        "themes/mini/templates/section.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ section.title }}</h1>\n\
+{% for a in articles %}<li><a href=\"{{ a.url }}\">{{ a.title }}</a></li>\n{% endfor %}{% endblock content %}",
+    ),
+    (
+        "themes/mini/templates/article.html",
+        "{% extends \"base.html\" %}{% block title %}{{ article.title }}{% endblock title %}{% block content %}\
+<h1>{{ article.title }}</h1>\n<time datetime=\"{{ article.date_iso }}\">{{ article.date }}</time>\n\
+{% if article.author %}<p>By {{ article.author }}</p>{% endif %}{% if article.source %}<p>Source: {{ article.source }}</p>{% endif %}\n\
+{{ article.content | safe }}\n<a href=\"{{ article.print_url }}\" target=\"_blank\">[Print]</a> [Close]\n\
+{% if prev %}<a rel=\"prev\" href=\"{{ prev.url }}\">{{ prev.title }}</a>{% endif %}\n\
+{% if next %}<a rel=\"next\" href=\"{{ next.url }}\">{{ next.title }}</a>{% endif %}\n{% endblock content %}",
+    ),
+    (
+        "themes/mini/templates/print.html",
+        "<!doctype html><html lang=\"{{ lang }}\"><body>{{ site.title }}\n<h1>{{ article.title }}</h1>\n{{ article.date }}\n\
+{{ article.content | safe }}\n<p>{{ article.permalink }}</p></body></html>\n",
+    ),
+    ("themes/mini/static/style.css", "body { color: black; }\n"),
+];
+
+/// Writes `files` into a fresh temporary site. The mini theme is added, and selected in
+/// `bulletin.toml` unless the files give a configuration of their own.
+pub fn site(files: &[(&str, &str)]) -> TempDir {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let has_config = files.iter().any(|(p, _)| *p == "bulletin.toml");
+    let config = [("bulletin.toml", "theme = \"mini\"\n")];
+    let extra: &[(&str, &str)] = if has_config { &[] } else { &config };
+    for (path, text) in MINI_THEME.iter().chain(extra).chain(files) {
+        write(dir.path(), path, text.as_bytes());
+    }
+    dir
+}
+
+/// Writes one file, creating its folders.
+pub fn write(root: &Path, path: &str, bytes: &[u8]) {
+    let path = root.join(path);
+    std::fs::create_dir_all(path.parent().expect("a file has a folder")).expect("create folder");
+    std::fs::write(path, bytes).expect("write file");
+}
+
+/// Reads a file of a built site as text.
+pub fn read(root: &Path, path: &str) -> String {
+    let path = root.join(path);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Builds the site in `root` into `root/output`, expecting success.
+pub fn build_ok(root: &Path, args: &[&str]) {
+    bulletin()
+        .arg("build")
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .assert()
+        .success();
+}
+
+/// Every file under `dir`, by relative path.
+pub fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    if !dir.exists() {
+        return files;
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.expect("walk the tree");
+        if entry.file_type().is_file() {
+            let relative = entry
+                .path()
+                .strip_prefix(dir)
+                .expect("inside dir")
+                .to_path_buf();
+            files.insert(relative, std::fs::read(entry.path()).expect("read file"));
+        }
+    }
+    files
+}
+
+/// The folder of a test's fixture site.
+pub fn fixture(case: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(case)
+}
+
+/// Compares a whole built tree with `tests/golden/<case>/`; `UPDATE_GOLDEN=1` rewrites it.
+pub fn assert_golden_tree(case: &str, built: &Path) {
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(case);
+    let actual = tree(built);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        let _ = std::fs::remove_dir_all(&golden);
+        for (path, bytes) in &actual {
+            write(&golden, &path.to_string_lossy(), bytes);
+        }
+        return;
+    }
+    let expected = tree(&golden);
+    let names = |t: &BTreeMap<PathBuf, Vec<u8>>| t.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(
+        names(&actual),
+        names(&expected),
+        "the set of files differs from tests/golden/{case}"
+    );
+    for (path, bytes) in &expected {
+        assert_eq!(
+            String::from_utf8_lossy(&actual[path]),
+            String::from_utf8_lossy(bytes),
+            "{} differs from tests/golden/{case} (UPDATE_GOLDEN=1 rewrites it)",
+            path.display()
+        );
+    }
+}
+
+/// Compares text with `tests/golden/<name>`; `UPDATE_GOLDEN=1` rewrites it.
+pub fn assert_golden_text(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        write(
+            path.parent().expect("golden folder"),
+            &path.file_name().unwrap().to_string_lossy(),
+            actual.as_bytes(),
+        );
+        return;
+    }
+    let expected =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert_eq!(
+        actual,
+        expected,
+        "differs from {} (UPDATE_GOLDEN=1 rewrites it)",
+        path.display()
+    );
+}

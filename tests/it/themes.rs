@@ -1,0 +1,63 @@
+//! Themes: site templates and static files override the theme's.
+
+use crate::support::{build_ok, read, site};
+
+const ARTICLE: &str = "+++\ntitle = \"A\"\ndate = \"2017-01-01\"\n+++\nText\n";
+
+#[test]
+fn site_template_overrides_the_theme_template() {
+    let dir = site(&[
+        ("content/news/a.md", ARTICLE),
+        ("templates/section.html", "site section {{ section.title }}"),
+    ]);
+    build_ok(dir.path(), &[]);
+    assert_eq!(
+        read(dir.path(), "output/news/index.html"),
+        "site section News"
+    );
+}
+
+#[test]
+fn site_template_can_extend_the_theme_template_and_override_one_block() {
+    let dir = site(&[
+        ("content/news/a.md", ARTICLE),
+        (
+            "templates/article.html",
+            "{% extends \"theme/article.html\" %}{% block title %}Custom {{ article.title }}{% endblock title %}",
+        ),
+    ]);
+    build_ok(dir.path(), &[]);
+    let page = read(dir.path(), "output/news/2017/01/01/a/index.html");
+    assert!(page.contains("<title>Custom A</title>"), "{page}");
+    assert!(
+        page.contains("<h1>A</h1>"),
+        "the theme's content block stays: {page}"
+    );
+}
+
+#[test]
+fn site_static_files_override_the_theme_and_both_are_copied() {
+    let dir = site(&[
+        ("content/news/a.md", ARTICLE),
+        ("static/style.css", "site"),
+        ("static/img/logo.svg", "<svg/>"),
+    ]);
+    build_ok(dir.path(), &[]);
+    assert_eq!(read(dir.path(), "output/style.css"), "site");
+    assert_eq!(read(dir.path(), "output/img/logo.svg"), "<svg/>");
+}
+
+#[test]
+fn default_theme_ships_every_template() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+    for name in [
+        "base.html",
+        "index.html",
+        "section.html",
+        "article.html",
+        "print.html",
+    ] {
+        assert!(root.join("templates").join(name).is_file(), "{name}");
+    }
+    assert!(root.join("static/css/bulletin.css").is_file());
+}

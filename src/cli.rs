@@ -1,6 +1,5 @@
 //! Command line: argument structs and one small function per subcommand.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -49,14 +48,14 @@ pub struct BuildArgs {
     pub quiet: bool,
 }
 
-/// Runs the parsed command line; returns the text to print on success.
-pub fn run(cli: Cli) -> Result<()> {
+/// Runs the parsed command line. Returns the summary to print, if any: only `main` prints.
+pub fn run(cli: Cli) -> Result<Option<String>> {
     match cli.command {
         Command::Build(args) => build(args),
     }
 }
 
-fn build(args: BuildArgs) -> Result<()> {
+fn build(args: BuildArgs) -> Result<Option<String>> {
     let overrides = Overrides {
         output: args.output,
         base_url: args.base_url,
@@ -64,24 +63,20 @@ fn build(args: BuildArgs) -> Result<()> {
     };
     let config = Config::load(&args.root, &overrides)?;
     let report = crate::build(&config)?;
-    if !args.quiet {
-        let shown = config
-            .output_dir
-            .strip_prefix(std::env::current_dir().unwrap_or_default())
-            .unwrap_or(&config.output_dir);
-        let line = format!(
-            "Built {} articles into {}: {} pages, {} files in {:.2} s",
-            report.articles,
-            shown.display(),
-            report.pages,
-            report.files,
-            report.elapsed.as_secs_f64()
-        );
-        if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
-            println!("\x1b[32m{line}\x1b[0m");
-        } else {
-            println!("{line}");
-        }
+    if args.quiet {
+        return Ok(None);
     }
-    Ok(())
+    let here = std::env::current_dir().unwrap_or_default();
+    let shown = config
+        .output_dir
+        .strip_prefix(&here)
+        .unwrap_or(&config.output_dir);
+    Ok(Some(format!(
+        "Built {} articles into {}: {} pages, {} files in {:.2} s",
+        report.articles,
+        shown.display(),
+        report.pages,
+        report.files,
+        report.elapsed.as_secs_f64()
+    )))
 }

@@ -2,6 +2,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
+use chrono::Weekday;
 use chrono::format::{Item, StrftimeItems};
 use chrono_tz::Tz;
 use serde::Deserialize;
@@ -23,10 +24,22 @@ struct RawConfig {
     theme: Option<String>,
     date_format: Option<String>,
     permalink: Option<String>,
+    paginate: Option<usize>,
     #[serde(default)]
     home: RawHome,
     #[serde(default)]
+    archive: RawArchive,
+    #[serde(default)]
     markdown: RawMarkdown,
+    #[serde(default)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawArchive {
+    week_start: Option<String>,
+    per_section: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -68,7 +81,17 @@ pub struct Config {
     pub date_format: String,
     pub permalink: Permalink,
     pub home_latest: usize,
+    /// How many articles a listing page holds before it is split.
+    pub paginate: usize,
+    /// The first day of a week in calendars.
+    pub week_start: Weekday,
+    /// Whether each section gets its own date archive.
+    pub per_section_archives: bool,
     pub safe_html: bool,
+    /// Names of months and weekdays and interface labels in `language`.
+    pub locale: crate::i18n::Locale,
+    /// Free values for templates, as `site.extra`.
+    pub extra: serde_json::Map<String, serde_json::Value>,
     pub drafts: bool,
 }
 
@@ -88,8 +111,11 @@ impl Config {
             false => String::new(),
         };
         let raw = toml::from_str::<RawConfig>(&text).map_err(|e| {
-            error::from_toml(Path::new(CONFIG_FILE), &text, 1, &e)
-                .with_hint(format!("allowed keys: {ALLOWED_KEYS}"))
+            let err = error::from_toml(Path::new(CONFIG_FILE), &text, 1, &e);
+            match e.message().contains("unknown field") {
+                true => err.with_hint(format!("allowed keys: {ALLOWED_KEYS}")),
+                false => err,
+            }
         })?;
         let at = |key: &str| match crate::content::front_matter::find_key(&text, key) {
             Some((line, column)) => Location::at(CONFIG_FILE, line, column),
@@ -104,57 +130,93 @@ impl Config {
         overrides: &Overrides,
         at: impl Fn(&str) -> Location,
     ) -> Result<Config> {
+        let mut errors = Vec::new();
+        let mut fail = |key: &str, message: String, hint: &str| {
+            errors.push(Error::at(at(key), format!("{key}: {message}")).with_hint(hint));
+        };
         let timezone_name = raw.timezone.unwrap_or_else(|| "UTC".into());
-        let timezone: Tz = timezone_name.parse().map_err(|_| {
-            Error::at(
-                at("timezone"),
-                format!("`timezone` is not a known time zone: {timezone_name:?}"),
-            )
-            .with_hint("use an IANA name such as \"Asia/Shanghai\", \"Europe/Paris\" or \"UTC\"")
-        })?;
+        let timezone = timezone_name.parse::<Tz>().unwrap_or_else(|_| {
+            fail(
+                "timezone",
+                format!("not a known time zone: {timezone_name:?}"),
+                "use an IANA name such as \"Asia/Shanghai\", \"Europe/Paris\" or \"UTC\"",
+            );
+            Tz::UTC
+        });
         let date_format = raw
             .date_format
             .unwrap_or_else(|| "%Y-%m-%d %H:%M:%S".into());
-        if StrftimeItems::new(&date_format).any(|item| matches!(item, Item::Error)) {
-            return Err(Error::at(
-                at("date_format"),
-                format!("`date_format` is not a valid strftime pattern: {date_format:?}"),
-            )
-            .with_hint("for example \"%Y-%m-%d %H:%M:%S\" or \"%d %B %Y, %H:%M\""));
+        if !is_date_format(&date_format) {
+            fail(
+                "date_format",
+                format!("not a valid strftime pattern: {date_format:?}"),
+                "for example \"%Y-%m-%d %H:%M:%S\" or \"%d %B %Y, %H:%M\"",
+            );
         }
         let permalink_text = raw
             .permalink
             .unwrap_or_else(|| Permalink::DEFAULT.to_string());
-        let permalink = Permalink::parse(&permalink_text).map_err(|message| {
-            Error::at(at("permalink"), format!("`permalink` {message}")).with_hint(format!(
-                "placeholders: {}; the pattern starts and ends with `/` and holds {{slug}}",
+        let permalink = Permalink::parse(&permalink_text).unwrap_or_else(|message| {
+            let hint = format!(
+                "placeholders: {}; the pattern starts and ends with `/`, holds {{slug}}, and \
+                 otherwise only letters, digits, `-`, `_`, `.` and `~`",
                 Permalink::PLACEHOLDERS.join(", ")
-            ))
-        })?;
-        let base_url_text = overrides
-            .base_url
-            .clone()
-            .or(raw.base_url)
+            );
+            fail("permalink", message, &hint);
+            Permalink::parse(Permalink::DEFAULT).expect("the default pattern is valid")
+        });
+        let base_url_text = (overrides.base_url.clone().or(raw.base_url))
             .unwrap_or_else(|| "http://localhost/".into());
-        let (base_url, base_path) = parse_base_url(&base_url_text).map_err(|message| {
-            let err = format!("`base_url` {message}: {base_url_text:?}");
-            let hint = "write it in full, such as \"https://news.example.org/\"";
-            match overrides.base_url {
-                Some(_) => Error::Usage {
-                    message: format!("--base-url {message}: {base_url_text:?}"),
-                    hint: Some(hint.into()),
-                },
-                None => Error::at(at("base_url"), err).with_hint(hint),
-            }
-        })?;
+        let (base_url, base_path) = parse_base_url(&base_url_text).unwrap_or_else(|message| {
+            fail(
+                "base_url",
+                format!("{message}: {base_url_text:?}"),
+                "write it in full, such as \"https://news.example.org/\"",
+            );
+            ("http://localhost/".into(), "/".into())
+        });
         let language = raw.language.unwrap_or_else(|| "en".into());
         if !is_language_tag(&language) {
-            return Err(Error::at(
-                at("language"),
-                format!("`language` is not a language tag: {language:?}"),
-            )
-            .with_hint("use a BCP 47 tag such as \"en\", \"zh-Hans\" or \"pt-BR\""));
+            fail(
+                "language",
+                format!("not a language tag: {language:?}"),
+                "use a BCP 47 tag such as \"en\", \"zh-Hans\" or \"pt-BR\"",
+            );
         }
+        let theme = raw.theme.unwrap_or_else(|| "default".into());
+        if !crate::content::slug::is_safe_segment(&theme) {
+            fail(
+                "theme",
+                format!("not a folder name: {theme:?}"),
+                "name a folder of themes/, such as \"default\"",
+            );
+        }
+        let paginate = raw.paginate.unwrap_or(20);
+        if paginate == 0 {
+            fail("paginate", "must be at least 1".into(), "the default is 20");
+        }
+        let week_start = match raw.archive.week_start.as_deref().map(str::parse::<Weekday>) {
+            None => Weekday::Mon,
+            Some(Ok(day)) => day,
+            Some(Err(_)) => {
+                fail(
+                    "week_start",
+                    "not a day of the week".into(),
+                    "write \"monday\", \"sunday\" or another weekday in English",
+                );
+                Weekday::Mon
+            }
+        };
+        if overrides.base_url.is_some()
+            && errors.iter().any(|e| e.to_string().contains("base_url: "))
+        {
+            return Err(Error::Usage {
+                message: format!("--base-url is not a full address: {base_url_text:?}"),
+                hint: Some("write it in full, such as \"https://news.example.org/\"".into()),
+            });
+        }
+        Error::collect(errors)?;
+        let locale = crate::i18n::Locale::load(&root, &language)?;
         let output_dir = match &overrides.output {
             Some(dir) => std::path::absolute(dir).map_err(Error::io("resolve", dir))?,
             None => root.join("output"),
@@ -167,12 +229,17 @@ impl Config {
             base_url,
             base_path,
             language,
+            locale,
             timezone,
-            theme: raw.theme.unwrap_or_else(|| "default".into()),
+            theme,
             date_format,
             permalink,
-            home_latest: raw.home.latest.unwrap_or(10),
+            home_latest: raw.home.latest.unwrap_or(10).max(1),
+            paginate,
+            week_start,
+            per_section_archives: raw.archive.per_section.unwrap_or(true),
             safe_html: raw.markdown.safe_html.unwrap_or(false),
+            extra: raw.extra,
             drafts: overrides.drafts,
             root,
         })
@@ -184,6 +251,15 @@ impl Config {
         format!("{}{}", self.base_url, tail.trim_start_matches('/'))
     }
 
+    /// Where `key` is written in `bulletin.toml`, for errors found after loading.
+    pub fn key_location(&self, key: &str) -> Location {
+        let text = std::fs::read_to_string(self.root.join(CONFIG_FILE)).unwrap_or_default();
+        match crate::content::front_matter::find_key(&text, key) {
+            Some((line, column)) => Location::at(CONFIG_FILE, line, column),
+            None => Location::file(CONFIG_FILE),
+        }
+    }
+
     /// Shows a path relative to the site root, as error messages do.
     pub fn display_path<'a>(&self, path: &'a Path) -> &'a Path {
         path.strip_prefix(&self.root).unwrap_or(path)
@@ -191,7 +267,8 @@ impl Config {
 }
 
 const ALLOWED_KEYS: &str = "title, description, base_url, language, timezone, theme, \
-    date_format, permalink, [home] latest, [markdown] safe_html";
+    date_format, permalink, paginate, [home] latest, [archive] week_start, per_section, \
+    [markdown] safe_html, [extra]";
 
 /// Removes `.` and `..` from a path without touching the file system.
 pub fn normalize(path: &Path) -> PathBuf {
@@ -229,6 +306,19 @@ fn parse_base_url(text: &str) -> std::result::Result<(String, String), &'static 
     };
     let scheme_end = text.len() - rest.len();
     Ok((format!("{}{host}{path}", &text[..scheme_end]), path))
+}
+
+/// Whether chrono can format dates with this pattern: some patterns parse but fail when used.
+fn is_date_format(format: &str) -> bool {
+    use std::fmt::Write;
+    if StrftimeItems::new(format).any(|item| matches!(item, Item::Error)) {
+        return false;
+    }
+    let sample = chrono::DateTime::from_timestamp(1_505_700_320, 0)
+        .expect("a fixed instant")
+        .with_timezone(&Tz::Asia__Shanghai);
+    let mut out = String::new();
+    write!(out, "{}", sample.format(format)).is_ok()
 }
 
 fn is_language_tag(tag: &str) -> bool {
@@ -301,6 +391,14 @@ impl Permalink {
         if !rest.is_empty() {
             segments.push(Segment::Text(rest.to_string()));
         }
+        let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_' | '.' | '~');
+        for segment in &segments {
+            if let Segment::Text(text) = segment
+                && let Some(bad) = text.chars().find(|&c| !plain(c))
+            {
+                return Err(format!("has {bad:?}, which does not belong in a URL path"));
+            }
+        }
         if !segments.contains(&Segment::Slug) {
             return Err(format!(
                 "must contain {{slug}} so that every article gets its own URL: {text:?}"
@@ -348,7 +446,10 @@ mod tests {
     #[test]
     fn bad_time_zone_names_the_key() {
         let err = check("timezone = \"Mars/Olympus\"").unwrap_err();
-        assert!(err.to_string().contains("`timezone`"), "{err}");
+        assert!(
+            err.to_string().contains("timezone: not a known time zone"),
+            "{err}"
+        );
         assert!(err.hint().unwrap().contains("Asia/Shanghai"));
     }
 
@@ -356,6 +457,29 @@ mod tests {
     fn bad_date_format_is_rejected() {
         let err = check("date_format = \"%Y-%Q\"").unwrap_err();
         assert!(err.to_string().contains("date_format"), "{err}");
+        let err = check("date_format = \"%Y %#z\"").unwrap_err();
+        assert!(
+            err.to_string().contains("date_format"),
+            "a pattern that fails when used: {err}"
+        );
+    }
+
+    #[test]
+    fn every_bad_key_is_reported_at_once() {
+        let err =
+            check("timezone = \"Nowhere\"\nlanguage = \"a b\"\ntheme = \"../x\"").unwrap_err();
+        assert_eq!(err.problems().len(), 3, "{err:?}");
+    }
+
+    #[test]
+    fn week_start_is_a_weekday() {
+        assert_eq!(
+            check("[archive]\nweek_start = \"sunday\"")
+                .unwrap()
+                .week_start,
+            Weekday::Sun
+        );
+        assert!(check("[archive]\nweek_start = \"someday\"").is_err());
     }
 
     #[test]
@@ -373,6 +497,8 @@ mod tests {
         assert!(Permalink::parse("/{section}/{slug}").is_err());
         assert!(Permalink::parse("/../{slug}/").is_err());
         assert!(Permalink::parse("/a/{slug/").is_err());
+        assert!(Permalink::parse("/a b/{slug}/").is_err());
+        assert!(Permalink::parse("/a/{slug}?x/").is_err());
         let parsed = Permalink::parse("/n/{year}-{month}/{slug}/").unwrap();
         assert_eq!(
             parsed.segments,

@@ -62,7 +62,7 @@ pub enum Error {
     },
     /// A template failed to load or to render.
     Template {
-        template: String,
+        location: Location,
         page: Option<String>,
         detail: String,
     },
@@ -141,7 +141,7 @@ impl Error {
     /// The location, for errors that come from a file; used to sort reports.
     pub fn location(&self) -> Option<&Location> {
         match self {
-            Error::At { location, .. } => Some(location),
+            Error::At { location, .. } | Error::Template { location, .. } => Some(location),
             _ => None,
         }
     }
@@ -155,15 +155,15 @@ impl fmt::Display for Error {
                 location, message, ..
             } => write!(f, "{location}: {message}"),
             Error::Template {
-                template,
+                location,
                 page,
                 detail,
             } => {
-                write!(f, "template `{template}`")?;
+                write!(f, "{location}: {detail}")?;
                 if let Some(page) = page {
                     write!(f, " (rendering {page})")?;
                 }
-                write!(f, ": {detail}")
+                Ok(())
             }
             Error::Usage { message, .. } => write!(f, "{message}"),
             Error::Many(list) => write!(f, "{} errors", list.len()),

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod i18n;
 pub mod markdown;
 pub mod output;
 pub mod render;

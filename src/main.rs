@@ -10,7 +10,18 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli::run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(summary) => {
+            if let Some(line) = summary {
+                let colour =
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                if colour {
+                    println!("\x1b[32m{line}\x1b[0m");
+                } else {
+                    println!("{line}");
+                }
+            }
+            ExitCode::SUCCESS
+        }
         Err(error) => {
             report(&error);
             ExitCode::from(error.exit_code() as u8)

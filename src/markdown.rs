@@ -23,8 +23,6 @@ pub struct Rendered {
     pub first_paragraph: String,
     /// The ids given to headings, in order.
     pub heading_ids: Vec<String>,
-    /// Whether any image lacks alt text.
-    pub images_without_alt: usize,
 }
 
 /// Renders `body` to HTML. `safe_html` drops raw HTML blocks and inline tags.
@@ -38,9 +36,8 @@ pub fn render(body: &str, safe_html: bool, links: &mut dyn Links) -> Rendered {
         .filter(|event| !(safe_html && matches!(event, Event::Html(_) | Event::InlineHtml(_))))
         .collect();
     let heading_ids = assign_heading_ids(&mut events);
-    let images_without_alt = count_images_without_alt(&events);
     for event in &mut events {
-        rewrite_link(event, links);
+        rewrite_link(event, links, safe_html);
     }
     let first_paragraph = summarize(&first_paragraph_text(&events), SUMMARY_CHARS);
     let mut html = String::with_capacity(body.len() * 3 / 2);
@@ -49,7 +46,6 @@ pub fn render(body: &str, safe_html: bool, links: &mut dyn Links) -> Rendered {
         html,
         first_paragraph,
         heading_ids,
-        images_without_alt,
     }
 }
 
@@ -89,30 +85,19 @@ fn assign_heading_ids(events: &mut [Event]) -> Vec<String> {
     ids
 }
 
-fn count_images_without_alt(events: &[Event]) -> usize {
-    events
-        .iter()
-        .enumerate()
-        .filter(|(i, e)| {
-            matches!(e, Event::Start(Tag::Image { .. }))
-                && plain_text(&events[i + 1..], |e| matches!(e, Event::End(TagEnd::Image)))
-                    .trim()
-                    .is_empty()
-        })
-        .count()
-}
-
-fn rewrite_link(event: &mut Event, links: &mut dyn Links) {
+fn rewrite_link(event: &mut Event, links: &mut dyn Links, safe_html: bool) {
     let dest = match event {
         Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
             dest_url
         }
         _ => return,
     };
-    if is_relative(dest)
-        && let Some(new) = links.rewrite(dest)
-    {
-        *dest = CowStr::from(new);
+    if is_relative(dest) {
+        if let Some(new) = links.rewrite(dest) {
+            *dest = CowStr::from(new);
+        }
+    } else if safe_html && !is_safe_scheme(dest) {
+        *dest = CowStr::from("#");
     }
 }
 
@@ -123,6 +108,16 @@ pub fn is_relative(dest: &str) -> bool {
         .split_once(':')
         .is_some_and(|(scheme, _)| !scheme.is_empty() && !scheme.contains(['/', '?', '#']));
     !dest.is_empty() && !has_scheme && !dest.starts_with(['/', '#', '?'])
+}
+
+/// Whether an absolute link uses a scheme that cannot run script.
+fn is_safe_scheme(dest: &str) -> bool {
+    let lower = dest.trim_start().to_ascii_lowercase();
+    let scheme_free = lower.starts_with(['/', '#', '?']);
+    scheme_free
+        || ["http:", "https:", "mailto:", "tel:"]
+            .iter()
+            .any(|s| lower.starts_with(s))
 }
 
 /// The text of events up to the first one `end` accepts.
@@ -272,9 +267,12 @@ mod tests {
     }
 
     #[test]
-    fn images_without_alt_are_counted() {
-        let rendered = render("![](a.png) ![Plan](b.png)", false, &mut Keep);
-        assert_eq!(rendered.images_without_alt, 1);
+    fn safe_html_disarms_script_links() {
+        let md = "[js](javascript:alert(1)) [ok](https://x.org/) [mail](mailto:a@b.org)";
+        let html = render(md, true, &mut Keep).html;
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(html.contains("https://x.org/") && html.contains("mailto:a@b.org"));
+        assert!(render(md, false, &mut Keep).html.contains("javascript:"));
     }
 
     #[test]

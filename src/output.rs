@@ -27,41 +27,59 @@ pub struct Written {
 
 /// Refuses an output folder whose replacement would destroy the site's sources.
 pub fn check_target(config: &Config) -> Result<()> {
-    let output = normalize(&config.output_dir);
-    let root = normalize(&config.root);
-    let sources = [
-        "content",
-        "themes",
-        "templates",
-        "static",
-        crate::config::CONFIG_FILE,
-    ]
-    .map(|name| root.join(name));
+    let shown = normalize(&config.output_dir);
     let refuse = |why: String| Error::Usage {
         message: format!(
             "refusing to use {} as the output folder: {why}",
-            output.display()
+            shown.display()
         ),
         hint: Some("choose a folder of its own, such as output/ (the default)".into()),
     };
-    if root.starts_with(&output) {
-        return Err(refuse("it is or contains the site folder".into()));
-    }
-    if output.parent().is_none() {
-        return Err(refuse("it is a file-system root".into()));
-    }
-    for source in &sources {
-        if output.starts_with(source) {
-            return Err(refuse(format!("it is inside {}", source.display())));
+    // Compare both the paths as written and the paths with every link followed.
+    for (output, root) in [
+        (shown.clone(), normalize(&config.root)),
+        (resolve(&config.output_dir), resolve(&config.root)),
+    ] {
+        if output.parent().is_none() {
+            return Err(refuse("it is a file-system root".into()));
+        }
+        if root.starts_with(&output) {
+            return Err(refuse("it is or contains the site folder".into()));
+        }
+        for name in [
+            "content",
+            "themes",
+            "templates",
+            "static",
+            crate::config::CONFIG_FILE,
+        ] {
+            let source = resolve(&root.join(name));
+            if output.starts_with(&source) {
+                return Err(refuse(format!("it is inside {}", source.display())));
+            }
         }
     }
-    if let (Ok(real_output), Ok(real_root)) =
-        (config.output_dir.canonicalize(), config.root.canonicalize())
-        && real_root.starts_with(&real_output)
-    {
-        return Err(refuse("it leads to the site folder".into()));
-    }
     Ok(())
+}
+
+/// The path with every symbolic link followed: the longest part that exists is resolved, and
+/// the rest appended.
+fn resolve(path: &Path) -> PathBuf {
+    let path = normalize(path);
+    let mut existing = path.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            return rest.iter().rev().fold(real, |acc, part| acc.join(part));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return path,
+        }
+    }
 }
 
 /// Lists the static files of the theme, then of the site, so that the site's win.
@@ -119,7 +137,7 @@ pub fn write(config: &Config, pages: &[OutputFile], copies: &[CopiedFile]) -> Re
         create_parent(&path)?;
         std::fs::copy(&copy.from, &path)
             .map(|_| ())
-            .map_err(Error::io("copy", &copy.from))
+            .map_err(Error::io("copy", config.display_path(&copy.from)))
     })?;
     swap_in(staging, output)?;
     Ok(Written {

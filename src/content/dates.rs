@@ -17,6 +17,9 @@ pub fn parse(text: &str, zone: Tz) -> Result<DateTime<Tz>, String> {
     if let Ok(fixed) = DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f%:z") {
         return Ok(fixed.with_timezone(&zone));
     }
+    if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Ok(start_of_day(day, zone));
+    }
     let local = [
         "%Y-%m-%dT%H:%M:%S%.f",
         "%Y-%m-%d %H:%M:%S%.f",
@@ -24,14 +27,9 @@ pub fn parse(text: &str, zone: Tz) -> Result<DateTime<Tz>, String> {
         "%Y-%m-%dT%H:%M",
     ]
     .iter()
-    .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
-    .or_else(|| {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .ok()
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-    });
+    .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok());
     let Some(local) = local else {
-        return Err(format!("is not a valid date: {text:?}"));
+        return Err(format!("not a valid date: {text:?}"));
     };
     match zone.from_local_datetime(&local) {
         LocalResult::Single(date) => Ok(date),
@@ -41,6 +39,20 @@ pub fn parse(text: &str, zone: Tz) -> Result<DateTime<Tz>, String> {
             "{text:?} does not exist in {zone}: the clocks skip that time"
         )),
     }
+}
+
+/// The first instant of a day in `zone`: midnight, or the first minute after it on days when
+/// the clocks skip midnight.
+fn start_of_day(day: NaiveDate, zone: Tz) -> DateTime<Tz> {
+    let midnight = day
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight exists on every date");
+    (0..=24 * 60)
+        .find_map(|minutes| {
+            zone.from_local_datetime(&(midnight + chrono::Duration::minutes(minutes)))
+                .earliest()
+        })
+        .expect("every day has a valid local time")
 }
 
 /// The date at the start of a file name written `YYYY-MM-DD-rest`, and the rest.
@@ -107,6 +119,12 @@ mod tests {
         assert!(err.contains("does not exist"), "{err}");
         let date = parse("2024-10-27 02:30:00", Paris).unwrap();
         assert_eq!(date.to_rfc3339(), "2024-10-27T02:30:00+02:00");
+    }
+
+    #[test]
+    fn date_alone_on_a_day_without_midnight_is_the_first_valid_minute() {
+        let date = parse("2018-11-04", chrono_tz::America::Sao_Paulo).unwrap();
+        assert_eq!(date.to_rfc3339(), "2018-11-04T01:00:00-02:00");
     }
 
     #[test]

@@ -188,21 +188,35 @@ fn parse_yaml(path: &Path, split: &Split) -> Result<RawFrontMatter> {
     })
 }
 
-/// Drops a trailing "at line N column M" that the YAML parser adds, since the location already
-/// says it with the file's own line numbers.
+/// Drops what the YAML parser adds for programmers: a trailing "at line N column M" (the
+/// location already says it, with the file's own line numbers) and advice about its options.
 fn strip_position(message: &str) -> &str {
-    match message.rfind(" at line ") {
+    let message = match message.rfind(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    };
+    match message.find(", set ").or_else(|| message.find("; set ")) {
         Some(i) => &message[..i],
         None => message,
     }
 }
 
-/// Finds the line and column of the value of `key` in a TOML or YAML header, for errors about
-/// values that parsed but do not make sense (a date that does not exist, say).
+/// Finds the line and column of the value of a top-level `key` in a TOML or YAML header, for
+/// errors about values that parsed but do not make sense (a date that does not exist, say).
+/// Indented lines, multi-line strings and TOML tables such as `[extra]` are passed over.
 pub fn find_key(header: &str, key: &str) -> Option<(usize, usize)> {
+    let mut in_string = false;
     for (index, line) in header.lines().enumerate() {
-        let trimmed = line.trim_start();
-        let Some(rest) = trimmed.strip_prefix(key) else {
+        let quotes = line.matches(r#"""""#).count() + line.matches("'''").count();
+        if in_string {
+            in_string = quotes % 2 == 0;
+            continue;
+        }
+        if line.starts_with('[') {
+            return None;
+        }
+        in_string = quotes % 2 == 1;
+        let Some(rest) = line.strip_prefix(key) else {
             continue;
         };
         let after = rest.trim_start();
@@ -306,6 +320,18 @@ mod tests {
     }
 
     #[test]
+    fn yaml_duplicate_key_message_speaks_to_editors() {
+        let text = "---\ntitle: A\ntitle: B\n---\n";
+        let err = parse(path(), &split(path(), text).unwrap()).unwrap_err();
+        let shown = err.to_string();
+        assert!(shown.starts_with("content/news/a.md:3:"), "{shown}");
+        assert!(
+            !shown.contains("Policy") && !shown.contains("Options"),
+            "{shown}"
+        );
+    }
+
+    #[test]
     fn unknown_field_gets_a_hint() {
         let text = "+++\ntitle = \"A\"\ncategroy = \"x\"\n+++\n";
         let err = parse(path(), &split(path(), text).unwrap()).unwrap_err();
@@ -314,8 +340,16 @@ mod tests {
     }
 
     #[test]
+    fn find_key_skips_nested_keys_and_multiline_strings() {
+        let header = "summary = \"\"\"\ndate = in a string\n\"\"\"\nextra_x = 1\ndate = \"2017-13-01\"\n[extra]\ndate = 1\n";
+        assert_eq!(find_key(header, "date"), Some((5, 8)));
+        let yaml = "extra:\n  date: whatever\ndate: 2017-13-01\n";
+        assert_eq!(find_key(yaml, "date"), Some((3, 7)));
+    }
+
+    #[test]
     fn find_key_gives_the_value_position() {
-        let header = "title = \"A\"\n  date = \"2017-02-30\"\n";
+        let header = "title = \"A\"\ndate  =  \"2017-02-30\"\n";
         assert_eq!(find_key(header, "date"), Some((2, 10)));
         assert_eq!(find_key("date: x\n", "date"), Some((1, 7)));
         assert_eq!(find_key(header, "slug"), None);

@@ -143,6 +143,13 @@ fn classify(config: &Config, entry: &walkdir::DirEntry, found: &mut Walk) -> Res
         }
         return Ok(());
     }
+    if entry.path_is_symlink() && !links_inside(&config.content_dir, path) {
+        return Err(Error::at(
+            Location::file(shown),
+            "is a link to something outside content/ that is not a file",
+        )
+        .with_hint("copy the file into content/ instead of linking to it"));
+    }
     let is_markdown = path.extension().is_some_and(|e| e == "md");
     match (entry.depth(), is_markdown, name.as_ref()) {
         (1, true, _) => Err(Error::at(
@@ -167,6 +174,14 @@ fn classify(config: &Config, entry: &walkdir::DirEntry, found: &mut Walk) -> Res
             found.files.insert(path.to_path_buf());
             Ok(())
         }
+    }
+}
+
+/// Whether a symbolic link leads to a file inside the content folder.
+fn links_inside(content_dir: &Path, link: &Path) -> bool {
+    match (link.canonicalize(), content_dir.canonicalize()) {
+        (Ok(target), Ok(content)) => target.starts_with(content) && target.is_file(),
+        _ => false,
     }
 }
 

@@ -35,9 +35,8 @@ pub struct Article {
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// The page's language.
     pub lang: String,
-    /// The Markdown body and the file line it starts on.
+    /// The Markdown body.
     pub body: String,
-    pub body_line: usize,
     /// The body as HTML, filled in by the Markdown stage.
     pub content: String,
     /// Files copied beside the article's page: (absolute source, file name).
@@ -55,58 +54,29 @@ impl Article {
     ) -> std::result::Result<Article, Vec<Error>> {
         let split = front_matter::split(path, text).map_err(|e| vec![e])?;
         let raw = front_matter::parse(path, &split).map_err(|e| vec![e])?;
-        let mut errors = Vec::new();
-        let at = |key: &str| match front_matter::find_key(split.header, key) {
-            Some((line, column)) => Location::at(path, line + split.header_line - 1, column),
-            None => Location::at(path, 1, 1),
+        let mut check = FieldCheck {
+            path,
+            header: split.header,
+            header_line: split.header_line,
+            errors: Vec::new(),
         };
-        let title = raw.title.clone().filter(|t| !t.trim().is_empty());
-        if title.is_none() {
-            errors.push(
-                Error::at(at("title"), "`title` is missing")
-                    .with_hint("every article needs `title = \"...\"` in its front matter"),
-            );
-        }
         let stem = file_stem(path);
-        let date_from_name = dates::from_file_stem(stem);
-        let date = match (&raw.date, date_from_name) {
-            (Some(DateText(text)), _) => parse_date(text, config.timezone, at("date"), "date"),
-            (None, Some((text, _))) => parse_date(text, config.timezone, at("date"), "date"),
-            (None, None) => Err(Error::at(at("date"), "`date` is missing").with_hint(
-                "add `date = \"2017-09-18 10:05:20\"`, or start the file name with YYYY-MM-DD-",
-            )),
-        };
-        let updated = raw
-            .updated
-            .as_ref()
-            .map(|DateText(text)| parse_date(text, config.timezone, at("updated"), "updated"))
-            .transpose();
-        let slug = choose_slug(&raw, stem, date_from_name.map(|(_, rest)| rest), path)
-            .map_err(|message| Error::at(at("slug"), message));
-        let section = match &raw.section {
-            Some(name) if !slug::is_safe_segment(name) => Err(Error::at(
-                at("section"),
-                format!("`section` is not usable in a URL: {name:?}"),
-            )
-            .with_hint("use letters, digits and hyphens, such as \"news\"")),
-            Some(name) => Ok(name.clone()),
-            None => Ok(section.to_string()),
-        };
-        let (date, updated, slug, section) = match (date, updated, slug, section) {
-            (Ok(d), Ok(u), Ok(s), Ok(sec)) if errors.is_empty() => (d, u, s, sec),
-            (d, u, s, sec) => {
-                errors.extend(d.err());
-                errors.extend(u.err());
-                errors.extend(s.err());
-                errors.extend(sec.err());
-                return Err(errors);
-            }
+        let title = check.title(raw.title.as_deref());
+        let date = check.date(raw.date.as_ref(), stem, config.timezone);
+        let updated = check.updated(raw.updated.as_ref(), config.timezone);
+        let slug = check.slug(&raw, stem, path);
+        let section = check.section(raw.section.as_deref(), section);
+        let aliases = check.aliases(&raw.aliases);
+        let (Some(title), Some(date), Some(updated), Some(slug), Some(section), Some(())) =
+            (title, date, updated, slug, section, aliases)
+        else {
+            return Err(check.errors);
         };
         Ok(Article {
             url: expand_permalink(&config.permalink, &config.base_path, &section, &date, &slug),
             path: path.to_path_buf(),
             section,
-            title: title.expect("a missing title was reported above"),
+            title,
             date,
             updated,
             slug,
@@ -123,7 +93,6 @@ impl Article {
             extra: raw.extra.unwrap_or_default(),
             lang: config.language.clone(),
             body: split.body.to_string(),
-            body_line: split.body_line,
             content: String::new(),
             assets: Vec::new(),
         })
@@ -139,10 +108,123 @@ fn file_stem(path: &Path) -> &str {
     path.file_stem().and_then(|s| s.to_str()).unwrap_or("")
 }
 
-fn parse_date(text: &str, zone: Tz, location: Location, key: &str) -> Result<DateTime<Tz>> {
-    dates::parse(text, zone).map_err(|message| {
-        Error::at(location, format!("`{key}` {message}")).with_hint(dates::FORMS)
-    })
+/// Checks the fields of one article's front matter, collecting every problem with the line of
+/// the field it concerns.
+struct FieldCheck<'a> {
+    path: &'a Path,
+    header: &'a str,
+    header_line: usize,
+    errors: Vec<Error>,
+}
+
+impl FieldCheck<'_> {
+    /// Where `key` is written, or the first line of the file when it is not.
+    fn at(&self, key: &str) -> Location {
+        match front_matter::find_key(self.header, key) {
+            Some((line, column)) => Location::at(self.path, line + self.header_line - 1, column),
+            None => Location::at(self.path, 1, 1),
+        }
+    }
+
+    fn fail<T>(&mut self, key: &str, message: String, hint: &str) -> Option<T> {
+        let error = Error::at(self.at(key), format!("{key}: {message}"));
+        self.errors.push(if hint.is_empty() {
+            error
+        } else {
+            error.with_hint(hint)
+        });
+        None
+    }
+
+    fn title(&mut self, title: Option<&str>) -> Option<String> {
+        match title.map(str::trim) {
+            Some(title) if !title.is_empty() => Some(title.to_string()),
+            _ => self.fail(
+                "title",
+                "missing".into(),
+                "every article needs `title = \"...\"`",
+            ),
+        }
+    }
+
+    /// The `date` field, else the date that starts the file name.
+    fn date(&mut self, date: Option<&DateText>, stem: &str, zone: Tz) -> Option<DateTime<Tz>> {
+        let text = match (date, dates::from_file_stem(stem)) {
+            (Some(DateText(text)), _) => text.as_str(),
+            (None, Some((text, _))) => text,
+            (None, None) => {
+                let hint =
+                    "add `date = \"2017-09-18 10:05:20\"`, or start the file name with YYYY-MM-DD-";
+                return self.fail("date", "missing".into(), hint);
+            }
+        };
+        self.parse_date("date", text, zone)
+    }
+
+    /// `Some(None)` when there is no `updated` field; `None` when it is wrong.
+    fn updated(&mut self, updated: Option<&DateText>, zone: Tz) -> Option<Option<DateTime<Tz>>> {
+        match updated {
+            Some(DateText(text)) => self.parse_date("updated", text, zone).map(Some),
+            None => Some(None),
+        }
+    }
+
+    fn parse_date(&mut self, key: &str, text: &str, zone: Tz) -> Option<DateTime<Tz>> {
+        match dates::parse(text, zone) {
+            Ok(date) => Some(date),
+            Err(message) => self.fail(key, message, dates::FORMS),
+        }
+    }
+
+    fn slug(&mut self, raw: &RawFrontMatter, stem: &str, path: &Path) -> Option<String> {
+        match choose_slug(raw, stem, path) {
+            Ok(slug) => Some(slug),
+            Err(message) => self.fail(
+                "slug",
+                message,
+                "letters, digits and hyphens, such as \"flood-warning\"",
+            ),
+        }
+    }
+
+    fn section(&mut self, written: Option<&str>, folder: &str) -> Option<String> {
+        match written {
+            Some(name) if !slug::is_safe_segment(name) => self.fail(
+                "section",
+                format!("not usable in a URL: {name:?}"),
+                "use letters, digits and hyphens, such as \"news\"",
+            ),
+            Some(name) => Some(name.to_string()),
+            None => Some(folder.to_string()),
+        }
+    }
+
+    /// Old URLs must be paths inside the site: they become files in the output folder.
+    fn aliases(&mut self, aliases: &[String]) -> Option<()> {
+        for alias in aliases {
+            if !is_safe_alias(alias) {
+                return self.fail(
+                    "aliases",
+                    format!("{alias:?} is not a path inside the site"),
+                    "write old URLs as paths such as \"/news/2017-09/18/content_123.htm\"",
+                );
+            }
+        }
+        Some(())
+    }
+}
+
+/// Whether an old URL is a plain path that stays inside the output folder.
+pub fn is_safe_alias(alias: &str) -> bool {
+    alias.starts_with('/')
+        && !alias.contains("//")
+        && alias
+            .split('/')
+            .all(|segment| segment != ".." && segment != ".")
+        && alias.chars().all(|c| {
+            c.is_ascii_alphanumeric()
+                || matches!(c, '/' | '-' | '_' | '.' | '~' | '%' | '+' | ',' | '=')
+        })
 }
 
 /// The slug: the one written, else the file name without its date prefix (the folder name for
@@ -150,13 +232,13 @@ fn parse_date(text: &str, zone: Tz, location: Location, key: &str) -> Result<Dat
 fn choose_slug(
     raw: &RawFrontMatter,
     stem: &str,
-    undated_stem: Option<&str>,
     path: &Path,
 ) -> std::result::Result<String, String> {
+    let undated_stem = dates::from_file_stem(stem).map(|(_, rest)| rest);
     if let Some(written) = &raw.slug {
         if !slug::is_safe_segment(written) {
             return Err(format!(
-                "`slug` must be one URL segment of letters, digits, `-`, `_`, `.` or `~`: {written:?}"
+                "must be one URL segment of letters, digits, `-`, `_`, `.` or `~`: {written:?}"
             ));
         }
         return Ok(written.clone());
@@ -296,7 +378,6 @@ mod tests {
         );
         assert_eq!(article.date.to_rfc3339(), "2017-09-18T10:05:20+08:00");
         assert_eq!(article.body, "Body\n");
-        assert_eq!(article.body_line, 5);
     }
 
     #[test]
@@ -332,8 +413,8 @@ mod tests {
         let errors = parse("content/news/x.md", "+++\nauthor = \"A\"\n+++\n").unwrap_err();
         let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
         assert_eq!(shown.len(), 2, "{shown:?}");
-        assert!(shown[0].contains("`title` is missing"));
-        assert!(shown[1].contains("`date` is missing"));
+        assert_eq!(shown[0], "content/news/x.md:1:1: title: missing");
+        assert_eq!(shown[1], "content/news/x.md:1:1: date: missing");
     }
 
     #[test]
@@ -342,7 +423,7 @@ mod tests {
         let errors = parse("content/news/x.md", text).unwrap_err();
         assert_eq!(
             errors[0].to_string(),
-            "content/news/x.md:3:8: `date` is not a valid date: \"2017-02-30\""
+            "content/news/x.md:3:8: date: not a valid date: \"2017-02-30\""
         );
     }
 
@@ -351,8 +432,32 @@ mod tests {
         for slug in ["../../etc", "/abs", "a\\b"] {
             let text = format!("+++\ntitle = \"A\"\ndate = \"2017-01-01\"\nslug = {slug:?}\n+++\n");
             let errors = parse("content/news/x.md", &text).unwrap_err();
-            assert!(errors[0].to_string().contains("`slug`"), "{}", errors[0]);
+            assert!(errors[0].to_string().contains(": slug: "), "{}", errors[0]);
         }
+    }
+
+    #[test]
+    fn aliases_must_stay_inside_the_site() {
+        assert!(is_safe_alias("/news/2017-09/18/content_123.htm"));
+        for bad in [
+            "news/x.htm",
+            "/../x",
+            "/a/../../x",
+            "//host/x",
+            "/a\\b",
+            "/a b",
+        ] {
+            assert!(!is_safe_alias(bad), "{bad}");
+        }
+        let text = "+++\ntitle = \"A\"\ndate = \"2017-01-01\"\naliases = [\"/../../etc/x\"]\n+++\n";
+        let errors = parse("content/news/x.md", text).unwrap_err();
+        assert!(
+            errors[0]
+                .to_string()
+                .starts_with("content/news/x.md:4:11: aliases:"),
+            "{}",
+            errors[0]
+        );
     }
 
     #[test]

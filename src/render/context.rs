@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::content::Article;
+use crate::render::Theme;
 use crate::site::{SectionIndex, Site};
 
 /// `site`: the same on every page.
@@ -16,11 +17,16 @@ pub struct SiteView<'a> {
     pub language: &'a str,
     pub timezone: &'static str,
     pub sections: Vec<SectionView<'a>>,
+    /// The theme's `extra` defaults overlaid with the site's `[extra]`.
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl<'a> SiteView<'a> {
-    pub fn new(config: &'a Config, site: &'a Site) -> Self {
+    pub fn new(config: &'a Config, site: &'a Site, theme: &Theme) -> Self {
+        let mut extra = theme.extra.clone();
+        extra.extend(config.extra.clone());
         SiteView {
+            extra,
             title: &config.title,
             description: config.description.as_deref(),
             base_url: &config.base_url,

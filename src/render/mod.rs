@@ -2,7 +2,7 @@
 
 pub mod context;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -25,6 +25,34 @@ pub struct OutputFile {
 pub struct Theme {
     pub name: String,
     pub dir: PathBuf,
+    /// Default values for `site.extra`, from `theme.toml`; the site's `[extra]` wins.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `theme.toml` as written.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThemeFile {
+    #[serde(rename = "name")]
+    _name: Option<String>,
+    #[serde(rename = "description")]
+    _description: Option<String>,
+    #[serde(default)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+fn read_theme_file(
+    config: &Config,
+    dir: &Path,
+) -> Result<serde_json::Map<String, serde_json::Value>> {
+    let path = dir.join("theme.toml");
+    if !path.is_file() {
+        return Ok(Default::default());
+    }
+    let text = std::fs::read_to_string(&path).map_err(Error::io("read", &path))?;
+    let file: ThemeFile = toml::from_str(&text)
+        .map_err(|e| crate::error::from_toml(config.display_path(&path), &text, 1, &e))?;
+    Ok(file.extra)
 }
 
 impl Theme {
@@ -33,20 +61,22 @@ impl Theme {
         let themes = config.root.join("themes");
         let dir = themes.join(&config.theme);
         if dir.join("templates").is_dir() {
+            let extra = read_theme_file(config, &dir)?;
             return Ok(Theme {
                 name: config.theme.clone(),
                 dir,
+                extra,
             });
         }
-        let mut found: Vec<String> = std::fs::read_dir(&themes)
-            .map(|entries| {
-                entries
-                    .filter_map(|e| e.ok())
-                    .filter(|e| e.path().join("templates").is_dir())
-                    .map(|e| e.file_name().to_string_lossy().into_owned())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let mut found = Vec::new();
+        if themes.is_dir() {
+            for entry in std::fs::read_dir(&themes).map_err(Error::io("list", &themes))? {
+                let entry = entry.map_err(Error::io("list", &themes))?;
+                if entry.path().join("templates").is_dir() {
+                    found.push(entry.file_name().to_string_lossy().into_owned());
+                }
+            }
+        }
         found.sort();
         let hint = if found.is_empty() {
             "there are no themes in themes/; add one with a templates/ folder".to_string()
@@ -54,8 +84,8 @@ impl Theme {
             format!("themes found: {}", found.join(", "))
         };
         Err(Error::at(
-            Location::file(crate::config::CONFIG_FILE),
-            format!("`theme` {:?} does not exist in themes/", config.theme),
+            config.key_location("theme"),
+            format!("theme: {:?} does not exist in themes/", config.theme),
         )
         .with_hint(hint))
     }
@@ -134,6 +164,10 @@ fn read_templates(dir: &Path) -> Result<Vec<(String, TemplateSource)>> {
 /// The compiled templates, loaded once per build.
 pub struct Templates {
     tera: tera::Tera,
+    /// The file behind each template name, to point errors at a line.
+    sources: BTreeMap<String, TemplateSource>,
+    /// The theme the templates come from.
+    pub theme: Theme,
 }
 
 impl Templates {
@@ -142,37 +176,97 @@ impl Templates {
     pub fn load(config: &Config, theme: &Theme) -> Result<Templates> {
         let sources =
             resolve_templates(&config.root.join("templates"), &theme.dir.join("templates"))?;
-        let mut errors = Vec::new();
+        let mut errors = BTreeMap::new();
         for (name, source) in &sources {
             if let Err(e) = tera::Template::new(name, None, &source.text) {
-                errors.push(parse_error(config.display_path(&source.path), &e));
+                let path = config.display_path(&source.path);
+                errors.entry(path).or_insert_with(|| parse_error(path, &e));
             }
         }
-        Error::collect(errors)?;
+        Error::collect(errors.into_values().collect())?;
         let mut tera = tera::Tera::default();
         tera.set_escape_fn(escape_html);
-        tera.add_raw_templates(
-            sources
-                .iter()
-                .map(|(name, s)| (name.as_str(), s.text.as_str())),
-        )
-        .map_err(|e| Error::Template {
-            template: "(inheritance)".into(),
-            page: None,
-            detail: describe(&e),
-        })?;
-        Ok(Templates { tera })
+        let all = sources
+            .iter()
+            .map(|(name, s)| (name.as_str(), s.text.as_str()));
+        if let Err(e) = tera.add_raw_templates(all) {
+            let detail = describe(&e);
+            let location = quoted_names(&detail)
+                .find_map(|name| sources.get(name))
+                .map_or_else(
+                    || Location::file("templates"),
+                    |s| Location::file(config.display_path(&s.path)),
+                );
+            return Err(Error::Template {
+                location,
+                page: None,
+                detail,
+            });
+        }
+        let sources = sources
+            .into_iter()
+            .map(|(name, source)| {
+                let path = config.display_path(&source.path).to_path_buf();
+                (
+                    name,
+                    TemplateSource {
+                        path,
+                        text: source.text,
+                    },
+                )
+            })
+            .collect();
+        Ok(Templates {
+            tera,
+            sources,
+            theme: theme.clone(),
+        })
     }
 
+    /// Renders one page; `page` names it in errors.
     fn render(&self, name: &str, context: &tera::Context, page: &str) -> Result<String> {
-        self.tera
-            .render(name, context)
-            .map_err(|e| Error::Template {
-                template: name.to_string(),
+        self.tera.render(name, context).map_err(|e| {
+            let detail = describe(&e);
+            Error::Template {
+                location: self.locate(name, &detail),
                 page: Some(page.to_string()),
-                detail: describe(&e),
-            })
+                detail,
+            }
+        })
     }
+
+    /// Tera does not say on which line rendering failed; the name it complains about, looked up
+    /// in the template and then in the others, usually finds it.
+    fn locate(&self, name: &str, detail: &str) -> Location {
+        let own = self.sources.get(name);
+        let fallback = own.map_or_else(|| Location::file(name), |s| Location::file(&s.path));
+        let Some(wanted) = detail.split('`').nth(1) else {
+            return fallback;
+        };
+        let others = self
+            .sources
+            .iter()
+            .filter(|(n, _)| !n.starts_with("theme/"))
+            .map(|(_, s)| s);
+        own.into_iter()
+            .chain(others)
+            .find_map(|source| {
+                source.text.lines().enumerate().find_map(|(index, line)| {
+                    let byte = line.find(wanted)?;
+                    Some(Location::at(
+                        &source.path,
+                        index + 1,
+                        line[..byte].chars().count() + 1,
+                    ))
+                })
+            })
+            .unwrap_or(fallback)
+    }
+}
+
+/// The names Tera quotes in a message, as in `'article.html'`.
+fn quoted_names(detail: &str) -> impl Iterator<Item = &str> {
+    detail.split('\'').skip(1).step_by(2)
 }
 
 /// Escapes text for HTML. Unlike Tera's default it leaves `/` alone, so URLs stay readable.
@@ -234,40 +328,147 @@ fn describe(error: &tera::Error) -> String {
         .join(" ")
 }
 
-/// One output page to render.
-#[derive(Debug, Clone, Copy)]
-enum Job {
+/// One output page: what it shows decides its template and its context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
     Home,
     Section(usize),
     Article(usize),
     Print(usize),
 }
 
-/// Renders every page of the site, in parallel. All template errors are reported together.
-pub fn render_site(config: &Config, site: &Site, templates: &Templates) -> Result<Vec<OutputFile>> {
-    let mut jobs = vec![Job::Home];
-    jobs.extend((0..site.sections.len()).map(Job::Section));
-    for index in 0..site.articles.len() {
-        jobs.push(Job::Article(index));
-        jobs.push(Job::Print(index));
+impl Job {
+    /// Every page of the site, in a fixed order.
+    pub fn all(site: &Site) -> Vec<Job> {
+        let mut jobs = vec![Job::Home];
+        jobs.extend((0..site.sections.len()).map(Job::Section));
+        for index in 0..site.articles.len() {
+            jobs.push(Job::Article(index));
+            jobs.push(Job::Print(index));
+        }
+        jobs
     }
+
+    /// The page's URL, including the base path.
+    pub fn url(self, config: &Config, site: &Site) -> String {
+        match self {
+            Job::Home => config.base_path.clone(),
+            Job::Section(index) => site.sections[index].section.url(&config.base_path),
+            Job::Article(index) => site.articles[index].url.clone(),
+            Job::Print(index) => site.articles[index].print_url(),
+        }
+    }
+
+    /// What the page comes from, for error messages.
+    pub fn origin(self, site: &Site) -> String {
+        match self {
+            Job::Home => "the home page".into(),
+            Job::Section(index) => format!(
+                "the listing of section `{}`",
+                site.sections[index].section.name
+            ),
+            Job::Article(index) => site.articles[index].path.display().to_string(),
+            Job::Print(index) => {
+                format!("the print page of {}", site.articles[index].path.display())
+            }
+        }
+    }
+}
+
+/// Two pages at one URL would overwrite each other: report both.
+fn check_unique_urls(config: &Config, site: &Site, jobs: &[Job]) -> Result<()> {
+    let mut seen: HashMap<String, Job> = HashMap::with_capacity(jobs.len());
+    let mut errors = Vec::new();
+    for &job in jobs {
+        let url = job.url(config, site);
+        if let Some(first) = seen.get(&url) {
+            let location = match job {
+                Job::Article(i) | Job::Print(i) => Location::file(&site.articles[i].path),
+                _ => Location::file(crate::config::CONFIG_FILE),
+            };
+            let message = format!(
+                "{} and {} both have the URL {url}",
+                first.origin(site),
+                job.origin(site)
+            );
+            errors.push(
+                Error::at(location, message)
+                    .with_hint("change a `slug`, or the `permalink` pattern"),
+            );
+        } else {
+            seen.insert(url, job);
+        }
+    }
+    Error::collect(errors)
+}
+
+/// Renders every page of the site, in parallel. A template error that repeats on many pages
+/// is reported once, with the number of pages.
+pub fn render_site(config: &Config, site: &Site, templates: &Templates) -> Result<Vec<OutputFile>> {
+    let jobs = Job::all(site);
+    check_unique_urls(config, site, &jobs)?;
     let shared = Shared {
         config,
         site,
         templates,
-        site_view: tera::to_value(SiteView::new(config, site)).expect("site views serialise"),
+        site_view: tera::to_value(SiteView::new(config, site, &templates.theme))
+            .expect("site views serialise"),
     };
-    let results: Vec<Result<OutputFile>> = jobs.par_iter().map(|job| shared.render(*job)).collect();
+    let results: Vec<Result<OutputFile>> = jobs.par_iter().map(|&job| shared.render(job)).collect();
     let mut files = Vec::with_capacity(results.len());
-    let mut errors = Vec::new();
+    let mut errors: Vec<(Error, usize)> = Vec::new();
     for result in results {
         match result {
             Ok(file) => files.push(file),
-            Err(e) => errors.push(e),
+            Err(error) => match errors
+                .iter_mut()
+                .find(|(seen, _)| same_problem(seen, &error))
+            {
+                Some((_, count)) => *count += 1,
+                None => errors.push((error, 0)),
+            },
         }
     }
-    Error::collect(errors)?;
+    Error::collect(
+        errors
+            .into_iter()
+            .map(|(error, more)| with_more_pages(error, more))
+            .collect(),
+    )?;
     Ok(files)
+}
+
+fn same_problem(a: &Error, b: &Error) -> bool {
+    match (a, b) {
+        (
+            Error::Template {
+                location: la,
+                detail: da,
+                ..
+            },
+            Error::Template {
+                location: lb,
+                detail: db,
+                ..
+            },
+        ) => la == lb && da == db,
+        _ => false,
+    }
+}
+
+fn with_more_pages(error: Error, more: usize) -> Error {
+    match error {
+        Error::Template {
+            location,
+            page,
+            detail,
+        } if more > 0 => Error::Template {
+            location,
+            page: page.map(|p| format!("{p} and {more} other pages")),
+            detail,
+        },
+        other => other,
+    }
 }
 
 /// What every render job reads.
@@ -278,98 +479,108 @@ struct Shared<'a> {
     site_view: tera::Value,
 }
 
+/// The template and page values a job fills in.
+struct Page<'a> {
+    template: &'static str,
+    kind: &'static str,
+    title: &'a str,
+}
+
 impl Shared<'_> {
     fn render(&self, job: Job) -> Result<OutputFile> {
-        let config = self.config;
-        let home = Crumb {
-            title: "Home",
-            url: config.base_path.clone(),
-        };
+        let url = job.url(self.config, self.site);
         let mut context = tera::Context::new();
         context.insert("site", &self.site_view);
-        context.insert("lang", &config.language);
-        let (template, url, title, kind) = match job {
-            Job::Home => {
-                let latest: Vec<_> = self
-                    .site
-                    .latest(config.home_latest)
-                    .map(|i| ArticleView::new(config, self.site, i, false))
-                    .collect();
-                context.insert("articles", &latest);
-                context.insert("breadcrumbs", &Vec::<Crumb>::new());
-                (
-                    "index.html",
-                    config.base_path.clone(),
-                    config.title.as_str(),
-                    "home",
-                )
-            }
-            Job::Section(index) => {
-                let section = &self.site.sections[index];
-                let view = SectionView::new(config, section);
-                let articles: Vec<_> = section
-                    .articles
-                    .iter()
-                    .map(|&i| ArticleView::new(config, self.site, i, false))
-                    .collect();
-                context.insert("articles", &articles);
-                context.insert("breadcrumbs", &[home]);
-                let url = view.url.clone();
-                context.insert("section", &view);
-                (
-                    "section.html",
-                    url,
-                    section.section.title.as_str(),
-                    "section",
-                )
-            }
-            Job::Article(index) | Job::Print(index) => {
-                let article = &self.site.articles[index];
-                let section = &self.site.section_of(index).section;
-                let (older, newer) = self.site.neighbours(index);
-                let summary =
-                    |i: Option<usize>| i.map(|i| ArticleView::new(config, self.site, i, false));
-                context.insert("article", &ArticleView::new(config, self.site, index, true));
-                context.insert("prev", &summary(older));
-                context.insert("next", &summary(newer));
-                let trail = [
-                    home,
-                    Crumb {
-                        title: &section.title,
-                        url: section.url(&config.base_path),
-                    },
-                ];
-                context.insert("breadcrumbs", &trail);
-                match job {
-                    Job::Print(_) => (
-                        "print.html",
-                        article.print_url(),
-                        article.title.as_str(),
-                        "print",
-                    ),
-                    _ => (
-                        "article.html",
-                        article.url.clone(),
-                        article.title.as_str(),
-                        "article",
-                    ),
-                }
-            }
+        context.insert("lang", &self.config.language);
+        context.insert("i18n", &self.config.locale);
+        let page = match job {
+            Job::Home => self.home(&mut context),
+            Job::Section(index) => self.section(&mut context, index),
+            Job::Article(index) => self.article(&mut context, index, false),
+            Job::Print(index) => self.article(&mut context, index, true),
         };
-        context.insert(
-            "page",
-            &PageView {
-                kind,
-                permalink: config.absolute_url(&url),
-                url: url.clone(),
-                title,
-            },
-        );
-        let html = self.templates.render(template, &context, &url)?;
+        let view = PageView {
+            kind: page.kind,
+            permalink: self.config.absolute_url(&url),
+            url: url.clone(),
+            title: page.title,
+        };
+        context.insert("page", &view);
+        let html = self
+            .templates
+            .render(page.template, &context, &job.origin(self.site))?;
         Ok(OutputFile {
-            path: output_path(config, &url),
+            path: output_path(self.config, &url),
             bytes: html.into_bytes(),
         })
+    }
+
+    fn summaries(&self, indices: impl Iterator<Item = usize>) -> Vec<ArticleView<'_>> {
+        indices
+            .map(|i| ArticleView::new(self.config, self.site, i, false))
+            .collect()
+    }
+
+    fn home_crumb(&self) -> Crumb<'_> {
+        Crumb {
+            title: self.config.locale.label("home"),
+            url: self.config.base_path.clone(),
+        }
+    }
+
+    fn home(&self, context: &mut tera::Context) -> Page<'_> {
+        context.insert(
+            "articles",
+            &self.summaries(self.site.latest(self.config.home_latest)),
+        );
+        context.insert("breadcrumbs", &Vec::<Crumb>::new());
+        Page {
+            template: "index.html",
+            kind: "home",
+            title: &self.config.title,
+        }
+    }
+
+    fn section(&self, context: &mut tera::Context, index: usize) -> Page<'_> {
+        let section = &self.site.sections[index];
+        context.insert(
+            "articles",
+            &self.summaries(section.articles.iter().copied()),
+        );
+        context.insert("breadcrumbs", &[self.home_crumb()]);
+        context.insert("section", &SectionView::new(self.config, section));
+        Page {
+            template: "section.html",
+            kind: "section",
+            title: &section.section.title,
+        }
+    }
+
+    fn article(&self, context: &mut tera::Context, index: usize, print: bool) -> Page<'_> {
+        let article = &self.site.articles[index];
+        let section = &self.site.section_of(index).section;
+        let (older, newer) = self.site.neighbours(index);
+        context.insert(
+            "article",
+            &ArticleView::new(self.config, self.site, index, true),
+        );
+        context.insert("prev", &self.summaries(older.into_iter()).pop());
+        context.insert("next", &self.summaries(newer.into_iter()).pop());
+        let section_crumb = Crumb {
+            title: &section.title,
+            url: section.url(&self.config.base_path),
+        };
+        context.insert("breadcrumbs", &[self.home_crumb(), section_crumb]);
+        let (template, kind) = if print {
+            ("print.html", "print")
+        } else {
+            ("article.html", "article")
+        };
+        Page {
+            template,
+            kind,
+            title: &article.title,
+        }
     }
 }
 

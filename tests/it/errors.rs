@@ -1,6 +1,6 @@
 //! Error reports: every problem at once, each naming its file and line, and exit codes.
 
-use crate::support::{assert_golden_text, bulletin, fixture, read, site, tree, write};
+use crate::support::{assert_golden_text, bulletin, fixture, site, tree, write};
 
 fn build_err(root: &std::path::Path) -> String {
     let output = bulletin()
@@ -43,8 +43,7 @@ fn bad_time_zone_is_named_with_its_line() {
     )]);
     let stderr = build_err(dir.path());
     assert!(
-        stderr
-            .contains("bulletin.toml:2:12: `timezone` is not a known time zone: \"Asia/Atlantis\""),
+        stderr.contains("bulletin.toml:2:12: timezone: not a known time zone: \"Asia/Atlantis\""),
         "{stderr}"
     );
 }
@@ -57,7 +56,7 @@ fn malformed_permalink_says_what_is_allowed() {
     )]);
     let stderr = build_err(dir.path());
     assert!(
-        stderr.contains("bulletin.toml:2:13: `permalink` has an unknown placeholder `{id}`"),
+        stderr.contains("bulletin.toml:2:13: permalink: has an unknown placeholder `{id}`"),
         "{stderr}"
     );
     assert!(
@@ -71,16 +70,19 @@ fn missing_theme_lists_the_themes_that_exist() {
     let dir = site(&[("bulletin.toml", "theme = \"fancy\"\n")]);
     let stderr = build_err(dir.path());
     assert!(
-        stderr.contains("`theme` \"fancy\" does not exist"),
+        stderr.contains("bulletin.toml:1:9: theme: \"fancy\" does not exist"),
         "{stderr}"
     );
     assert!(stderr.contains("themes found: mini"), "{stderr}");
 }
 
 #[test]
-fn template_render_error_names_template_and_page() {
+fn template_render_error_names_template_line_and_page() {
     let dir = site(&[
-        ("templates/section.html", "{{ section.no_such_field }}"),
+        (
+            "templates/section.html",
+            "<h1>\n  {{ section.no_such_field }}",
+        ),
         (
             "content/news/a.md",
             "+++\ntitle = \"A\"\ndate = \"2017-01-01\"\n+++\n",
@@ -88,10 +90,34 @@ fn template_render_error_names_template_and_page() {
     ]);
     let stderr = build_err(dir.path());
     assert!(
-        stderr.contains("template `section.html` (rendering /news/)"),
+        stderr.contains("error: templates/section.html:2:6: "),
         "{stderr}"
     );
-    assert!(stderr.contains("no_such_field"), "{stderr}");
+    assert!(
+        stderr.contains("Variable `section.no_such_field` not found"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("(rendering the listing of section `news`)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn template_error_on_many_pages_is_reported_once() {
+    let article = "+++\ntitle = \"A\"\ndate = \"2017-01-01\"\n+++\n";
+    let dir = site(&[
+        ("templates/print.html", "{{ article.nope }}"),
+        ("content/news/a.md", article),
+        ("content/news/b.md", article),
+        ("content/news/c.md", article),
+    ]);
+    let stderr = build_err(dir.path());
+    assert_eq!(stderr.matches("article.nope").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("(rendering the print page of content/news/a.md and 2 other pages)"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -140,5 +166,4 @@ fn two_articles_with_one_url_name_both_files() {
         ),
         "{stderr}"
     );
-    let _ = read;
 }

@@ -114,12 +114,82 @@ fn slug_or_section_that_leaves_the_output_is_an_error() {
         .code(1);
     let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
     assert!(
-        stderr.contains("content/news/a.md:4:8: `slug` must be one URL segment"),
+        stderr.contains("content/news/a.md:4:8: slug: must be one URL segment"),
         "{stderr}"
     );
     assert!(
-        stderr.contains("content/news/b.md:4:11: `section` is not usable in a URL"),
+        stderr.contains("content/news/b.md:4:11: section: not usable in a URL"),
         "{stderr}"
     );
     assert!(!dir.path().join("escape").exists() && !dir.path().join("output").exists());
+}
+
+#[test]
+fn output_reached_through_a_link_into_content_is_refused() {
+    let dir = site(&[
+        ("content/news/a.md", ARTICLE),
+        ("content/news/sub/keep.txt", "keep"),
+    ]);
+    let outside = tempfile::tempdir().unwrap();
+    let link = outside.path().join("link");
+    std::os::unix::fs::symlink(dir.path().join("content"), &link).unwrap();
+    bulletin()
+        .arg("build")
+        .arg("--root")
+        .arg(dir.path())
+        .arg("--output")
+        .arg(link.join("news/sub"))
+        .assert()
+        .code(2);
+    assert_eq!(read(dir.path(), "content/news/sub/keep.txt"), "keep");
+}
+
+#[test]
+fn attachment_linking_outside_content_is_refused() {
+    let dir = site(&[(
+        "content/news/a.md",
+        "+++\ntitle = \"A\"\ndate = \"2017-01-01\"\n+++\n[x](secret.txt)\n",
+    )]);
+    let outside = tempfile::tempdir().unwrap();
+    write(outside.path(), "secret.txt", b"secret");
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        dir.path().join("content/news/secret.txt"),
+    )
+    .unwrap();
+    let assert = bulletin()
+        .arg("build")
+        .arg("--root")
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains("content/news/secret.txt: is a link to something outside content/"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn two_pages_at_one_url_are_an_error_naming_both() {
+    let dir = site(&[
+        (
+            "bulletin.toml",
+            "theme = \"mini\"\npermalink = \"/{slug}/\"\n",
+        ),
+        ("content/news/news.md", ARTICLE),
+    ]);
+    let assert = bulletin()
+        .arg("build")
+        .arg("--root")
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains(
+            "the listing of section `news` and content/news/news.md both have the URL /news/"
+        ),
+        "{stderr}"
+    );
 }

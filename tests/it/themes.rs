@@ -61,3 +61,27 @@ fn default_theme_ships_every_template() {
     }
     assert!(root.join("static/css/bulletin.css").is_file());
 }
+
+#[test]
+fn theme_extra_values_are_defaults_the_site_overrides() {
+    let dir = site(&[
+        ("content/news/a.md", ARTICLE),
+        (
+            "themes/mini/theme.toml",
+            "name = \"mini\"\n[extra]\nlogo = \"theme.svg\"\ncolour = \"blue\"\n",
+        ),
+        (
+            "bulletin.toml",
+            "theme = \"mini\"\n[extra]\ncolour = \"green\"\n",
+        ),
+        (
+            "templates/section.html",
+            "{{ site.extra.logo }} {{ site.extra.colour }}",
+        ),
+    ]);
+    build_ok(dir.path(), &[]);
+    assert_eq!(
+        read(dir.path(), "output/news/index.html"),
+        "theme.svg green"
+    );
+}

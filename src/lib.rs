@@ -45,7 +45,9 @@ pub fn build(config: &Config) -> Result<Report> {
             return Err(Error::Many(errors.into_iter().flatten().collect()));
         }
     };
-    let site = site::Site::new(content);
+    let site = site::Site::new(content, config.per_section_archives);
+    let mut templates = templates;
+    templates.register_helpers(config, &site);
     let pages = render::render_site(config, &site, &templates)?;
     let mut copies = output::static_files(config, &theme)?;
     copies.extend(site.articles.iter().flat_map(|article| {

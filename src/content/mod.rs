@@ -77,7 +77,9 @@ pub fn load(config: &Config) -> Result<Content> {
         return Err(Error::Many(errors));
     }
     render_markdown(config, &walk.files, &mut articles).map_err(Error::Many)?;
-    sections.sort_by(|a, b| (a.order, &a.name).cmp(&(b.order, &b.name)));
+    sections.sort_by(|a, b| {
+        (a.order.is_none(), a.order, &a.name).cmp(&(b.order.is_none(), b.order, &b.name))
+    });
     Ok(Content { articles, sections })
 }
 

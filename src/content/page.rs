@@ -291,8 +291,8 @@ pub struct Section {
     pub name: String,
     pub title: String,
     pub description: Option<String>,
-    /// Where it stands in the navigation; lower first, then by name.
-    pub order: i64,
+    /// Where it stands in the navigation: lower first, then sections without an order, by name.
+    pub order: Option<i64>,
 }
 
 /// `_section.toml` as written.
@@ -323,7 +323,7 @@ impl Section {
             name: name.to_string(),
             title,
             description: None,
-            order: 0,
+            order: None,
         }
     }
 
@@ -338,7 +338,7 @@ impl Section {
             name: name.to_string(),
             title: raw.title.unwrap_or(default.title),
             description: raw.description.filter(|d| !d.trim().is_empty()),
-            order: raw.order.unwrap_or(0),
+            order: raw.order,
         })
     }
 
@@ -469,7 +469,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(section.title, "NEWS");
-        assert_eq!(section.order, 2);
+        assert_eq!(section.order, Some(2));
         assert_eq!(Section::untitled("press-releases").title, "Press releases");
         assert!(Section::parse("news", Path::new("x"), "colour = 1").is_err());
     }

@@ -1,10 +1,14 @@
 //! Borrowed, serialisable views of the site that templates receive.
 
+use chrono::{Datelike, NaiveDate, Weekday};
 use serde::Serialize;
 
 use crate::config::Config;
 use crate::content::Article;
+use crate::i18n::Locale;
 use crate::render::Theme;
+use crate::site::dates::CalendarDay;
+use crate::site::pagination::page_url;
 use crate::site::{SectionIndex, Site};
 
 /// `site`: the same on every page.
@@ -19,6 +23,8 @@ pub struct SiteView<'a> {
     pub sections: Vec<SectionView<'a>>,
     /// The theme's `extra` defaults overlaid with the site's `[extra]`.
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The site-wide date archive.
+    pub archive_url: String,
 }
 
 impl<'a> SiteView<'a> {
@@ -27,6 +33,7 @@ impl<'a> SiteView<'a> {
         extra.extend(config.extra.clone());
         SiteView {
             extra,
+            archive_url: format!("{}archive/", config.base_path),
             title: &config.title,
             description: config.description.as_deref(),
             base_url: &config.base_url,
@@ -66,17 +73,17 @@ impl<'a> SectionView<'a> {
 
 /// `page`: what this output page is.
 #[derive(Debug, Serialize)]
-pub struct PageView<'a> {
+pub struct PageView {
     pub kind: &'static str,
     pub url: String,
     pub permalink: String,
-    pub title: &'a str,
+    pub title: String,
 }
 
 /// One step of the breadcrumb trail.
 #[derive(Debug, Serialize)]
-pub struct Crumb<'a> {
-    pub title: &'a str,
+pub struct Crumb {
+    pub title: String,
     pub url: String,
 }
 
@@ -93,6 +100,13 @@ pub struct ArticleView<'a> {
     pub section_url: String,
     pub date: String,
     pub date_iso: String,
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+    /// The site-wide archive pages of the article's date.
+    pub year_url: String,
+    pub month_url: String,
+    pub day_url: String,
     pub updated: Option<String>,
     pub updated_iso: Option<String>,
     pub author: Option<&'a str>,
@@ -112,6 +126,7 @@ impl<'a> ArticleView<'a> {
     pub fn new(config: &Config, site: &'a Site, index: usize, with_content: bool) -> Self {
         let article: &'a Article = &site.articles[index];
         let section = &site.section_of(index).section;
+        let archive = format!("{}archive/", config.base_path);
         let format =
             |d: &chrono::DateTime<chrono_tz::Tz>| d.format(&config.date_format).to_string();
         ArticleView {
@@ -125,6 +140,12 @@ impl<'a> ArticleView<'a> {
             section_url: section.url(&config.base_path),
             date: format(&article.date),
             date_iso: article.date.to_rfc3339(),
+            year: article.date.year(),
+            month: article.date.month(),
+            day: article.date.day(),
+            year_url: format!("{archive}{}", article.date.format("%Y/")),
+            month_url: format!("{archive}{}", article.date.format("%Y/%m/")),
+            day_url: format!("{archive}{}", article.date.format("%Y/%m/%d/")),
             updated: article.updated.as_ref().map(format),
             updated_iso: article.updated.map(|d| d.to_rfc3339()),
             author: article.author.as_deref(),
@@ -136,6 +157,163 @@ impl<'a> ArticleView<'a> {
             lang: &article.lang,
             extra: &article.extra,
             content: with_content.then_some(article.content.as_str()),
+        }
+    }
+}
+
+/// `pagination`: links to the other pages of a listing. Only pages near the current one are
+/// listed, so that a listing of thousands of pages stays small on every page.
+#[derive(Debug, Serialize)]
+pub struct PaginationView {
+    pub current: usize,
+    pub total: usize,
+    pub first: String,
+    pub last: String,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub pages: Vec<PageLink>,
+}
+
+/// One numbered link of a pagination.
+#[derive(Debug, Serialize)]
+pub struct PageLink {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
+}
+
+/// How many page numbers are listed on each side of the current one.
+const PAGE_WINDOW: usize = 3;
+
+impl PaginationView {
+    /// The pagination of page `current` of `total` for the listing at `base`.
+    pub fn new(base: &str, current: usize, total: usize) -> Self {
+        let url = |n: usize| page_url(base, n);
+        let low = current.saturating_sub(PAGE_WINDOW).max(1);
+        let high = (current + PAGE_WINDOW).min(total);
+        PaginationView {
+            current,
+            total,
+            first: url(1),
+            last: url(total),
+            prev: (current > 1).then(|| url(current - 1)),
+            next: (current < total).then(|| url(current + 1)),
+            pages: (low..=high)
+                .map(|number| PageLink {
+                    number,
+                    url: url(number),
+                    current: number == current,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A link to a year, month or day of an archive.
+#[derive(Debug, Serialize)]
+pub struct PeriodLink {
+    pub label: String,
+    pub url: String,
+}
+
+/// `period`: the year, month or day an archive page or print edition shows.
+#[derive(Debug, Serialize)]
+pub struct PeriodView<'a> {
+    pub kind: &'static str,
+    pub year: i32,
+    pub month: Option<u32>,
+    pub day: Option<u32>,
+    pub label: String,
+    pub url: String,
+    pub count: usize,
+    pub print_url: Option<String>,
+    pub prev: Option<PeriodLink>,
+    pub next: Option<PeriodLink>,
+    pub section: Option<SectionView<'a>>,
+    pub archive_url: String,
+}
+
+/// A month in an archive listing.
+#[derive(Debug, Serialize)]
+pub struct MonthLink<'a> {
+    pub month: u32,
+    pub name: &'a str,
+    pub label: String,
+    pub url: String,
+    pub count: usize,
+}
+
+/// A year in the archive listing, with its months.
+#[derive(Debug, Serialize)]
+pub struct YearEntry<'a> {
+    pub year: i32,
+    pub label: String,
+    pub url: String,
+    pub count: usize,
+    pub months: Vec<MonthLink<'a>>,
+}
+
+/// `archive`: every year of an archive with its months, newest first.
+#[derive(Debug, Serialize)]
+pub struct ArchiveView<'a> {
+    pub url: String,
+    pub section: Option<SectionView<'a>>,
+    pub count: usize,
+    pub years: Vec<YearEntry<'a>>,
+}
+
+/// Articles of one month within a year's page.
+#[derive(Debug, Serialize)]
+pub struct GroupView<'a> {
+    pub label: String,
+    pub url: String,
+    pub articles: Vec<ArticleView<'a>>,
+}
+
+/// `calendar`: a month as weeks of seven cells.
+#[derive(Debug, Serialize)]
+pub struct CalendarView<'a> {
+    pub weekdays: Vec<&'a str>,
+    pub weekdays_long: Vec<&'a str>,
+    pub weeks: Vec<Vec<Option<CalendarCell>>>,
+}
+
+/// One day of a calendar; `url` is set only when the day has articles.
+#[derive(Debug, Serialize)]
+pub struct CalendarCell {
+    pub day: u32,
+    pub count: usize,
+    pub url: Option<String>,
+    pub date_iso: String,
+    pub label: String,
+}
+
+impl<'a> CalendarView<'a> {
+    /// The view of a month's weeks; `day_url` gives the page of a day that has articles.
+    pub fn new(
+        locale: &'a Locale,
+        week_start: Weekday,
+        weeks: &[[Option<CalendarDay>; 7]],
+        day_url: impl Fn(NaiveDate) -> String,
+    ) -> Self {
+        let first = week_start.num_days_from_monday() as usize;
+        let in_order = |names: &'a [String]| -> Vec<&'a str> {
+            (0..7).map(|i| names[(first + i) % 7].as_str()).collect()
+        };
+        let cell = |day: &CalendarDay| CalendarCell {
+            day: day.date.day(),
+            count: day.count,
+            url: (day.count > 0).then(|| day_url(day.date)),
+            date_iso: day.date.format("%Y-%m-%d").to_string(),
+            label: locale.day_heading(day.date.year(), day.date.month(), day.date.day()),
+        };
+        CalendarView {
+            weekdays: in_order(&locale.weekdays_short),
+            weekdays_long: in_order(&locale.weekdays),
+            weeks: weeks
+                .iter()
+                .map(|week| week.iter().map(|d| d.as_ref().map(cell)).collect())
+                .collect(),
         }
     }
 }

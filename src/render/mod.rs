@@ -1,8 +1,11 @@
 //! Render stage: load the templates (site first, then theme) and render every output page.
 
 pub mod context;
+pub mod helpers;
+pub mod jobs;
+pub mod pages;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -10,7 +13,9 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::error::{Error, Location, Result};
 use crate::site::Site;
-use context::{ArticleView, Crumb, PageView, SectionView, SiteView};
+use context::{PageView, SiteView};
+use jobs::Job;
+use pages::Shared;
 
 /// A page rendered into memory, waiting to be written.
 #[derive(Debug)]
@@ -223,6 +228,11 @@ impl Templates {
         })
     }
 
+    /// Makes the site's archive helpers available to every template.
+    pub fn register_helpers(&mut self, config: &Config, site: &Site) {
+        helpers::register(&mut self.tera, config, site);
+    }
+
     /// Renders one page; `page` names it in errors.
     fn render(&self, name: &str, context: &tera::Context, page: &str) -> Result<String> {
         self.tera.render(name, context).map_err(|e| {
@@ -328,93 +338,21 @@ fn describe(error: &tera::Error) -> String {
         .join(" ")
 }
 
-/// One output page: what it shows decides its template and its context.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Job {
-    Home,
-    Section(usize),
-    Article(usize),
-    Print(usize),
-}
-
-impl Job {
-    /// Every page of the site, in a fixed order.
-    pub fn all(site: &Site) -> Vec<Job> {
-        let mut jobs = vec![Job::Home];
-        jobs.extend((0..site.sections.len()).map(Job::Section));
-        for index in 0..site.articles.len() {
-            jobs.push(Job::Article(index));
-            jobs.push(Job::Print(index));
-        }
-        jobs
-    }
-
-    /// The page's URL, including the base path.
-    pub fn url(self, config: &Config, site: &Site) -> String {
-        match self {
-            Job::Home => config.base_path.clone(),
-            Job::Section(index) => site.sections[index].section.url(&config.base_path),
-            Job::Article(index) => site.articles[index].url.clone(),
-            Job::Print(index) => site.articles[index].print_url(),
-        }
-    }
-
-    /// What the page comes from, for error messages.
-    pub fn origin(self, site: &Site) -> String {
-        match self {
-            Job::Home => "the home page".into(),
-            Job::Section(index) => format!(
-                "the listing of section `{}`",
-                site.sections[index].section.name
-            ),
-            Job::Article(index) => site.articles[index].path.display().to_string(),
-            Job::Print(index) => {
-                format!("the print page of {}", site.articles[index].path.display())
-            }
-        }
-    }
-}
-
-/// Two pages at one URL would overwrite each other: report both.
-fn check_unique_urls(config: &Config, site: &Site, jobs: &[Job]) -> Result<()> {
-    let mut seen: HashMap<String, Job> = HashMap::with_capacity(jobs.len());
-    let mut errors = Vec::new();
-    for &job in jobs {
-        let url = job.url(config, site);
-        if let Some(first) = seen.get(&url) {
-            let location = match job {
-                Job::Article(i) | Job::Print(i) => Location::file(&site.articles[i].path),
-                _ => Location::file(crate::config::CONFIG_FILE),
-            };
-            let message = format!(
-                "{} and {} both have the URL {url}",
-                first.origin(site),
-                job.origin(site)
-            );
-            errors.push(
-                Error::at(location, message)
-                    .with_hint("change a `slug`, or the `permalink` pattern"),
-            );
-        } else {
-            seen.insert(url, job);
-        }
-    }
-    Error::collect(errors)
-}
-
 /// Renders every page of the site, in parallel. A template error that repeats on many pages
 /// is reported once, with the number of pages.
 pub fn render_site(config: &Config, site: &Site, templates: &Templates) -> Result<Vec<OutputFile>> {
-    let jobs = Job::all(site);
-    check_unique_urls(config, site, &jobs)?;
+    let jobs = Job::all(config, site);
+    jobs::check_unique_urls(config, site, &jobs)?;
     let shared = Shared {
         config,
         site,
-        templates,
         site_view: tera::to_value(SiteView::new(config, site, &templates.theme))
             .expect("site views serialise"),
     };
-    let results: Vec<Result<OutputFile>> = jobs.par_iter().map(|&job| shared.render(job)).collect();
+    let results: Vec<Result<OutputFile>> = jobs
+        .par_iter()
+        .map(|&job| render_one(&shared, templates, job))
+        .collect();
     let mut files = Vec::with_capacity(results.len());
     let mut errors: Vec<(Error, usize)> = Vec::new();
     for result in results {
@@ -436,6 +374,25 @@ pub fn render_site(config: &Config, site: &Site, templates: &Templates) -> Resul
             .collect(),
     )?;
     Ok(files)
+}
+
+fn render_one(shared: &Shared, templates: &Templates, job: Job) -> Result<OutputFile> {
+    let url = job.url(shared.config, shared.site);
+    let mut context = tera::Context::new();
+    let page = shared.fill(job, &mut context);
+    let view = PageView {
+        kind: page.kind,
+        permalink: shared.config.absolute_url(&url),
+        url: url.clone(),
+        title: page.title,
+    };
+    context.insert("page", &view);
+    let origin = job.origin(shared.config, shared.site);
+    let html = templates.render(page.template, &context, &origin)?;
+    Ok(OutputFile {
+        path: output_path(shared.config, &url),
+        bytes: html.into_bytes(),
+    })
 }
 
 fn same_problem(a: &Error, b: &Error) -> bool {
@@ -468,119 +425,6 @@ fn with_more_pages(error: Error, more: usize) -> Error {
             detail,
         },
         other => other,
-    }
-}
-
-/// What every render job reads.
-struct Shared<'a> {
-    config: &'a Config,
-    site: &'a Site,
-    templates: &'a Templates,
-    site_view: tera::Value,
-}
-
-/// The template and page values a job fills in.
-struct Page<'a> {
-    template: &'static str,
-    kind: &'static str,
-    title: &'a str,
-}
-
-impl Shared<'_> {
-    fn render(&self, job: Job) -> Result<OutputFile> {
-        let url = job.url(self.config, self.site);
-        let mut context = tera::Context::new();
-        context.insert("site", &self.site_view);
-        context.insert("lang", &self.config.language);
-        context.insert("i18n", &self.config.locale);
-        let page = match job {
-            Job::Home => self.home(&mut context),
-            Job::Section(index) => self.section(&mut context, index),
-            Job::Article(index) => self.article(&mut context, index, false),
-            Job::Print(index) => self.article(&mut context, index, true),
-        };
-        let view = PageView {
-            kind: page.kind,
-            permalink: self.config.absolute_url(&url),
-            url: url.clone(),
-            title: page.title,
-        };
-        context.insert("page", &view);
-        let html = self
-            .templates
-            .render(page.template, &context, &job.origin(self.site))?;
-        Ok(OutputFile {
-            path: output_path(self.config, &url),
-            bytes: html.into_bytes(),
-        })
-    }
-
-    fn summaries(&self, indices: impl Iterator<Item = usize>) -> Vec<ArticleView<'_>> {
-        indices
-            .map(|i| ArticleView::new(self.config, self.site, i, false))
-            .collect()
-    }
-
-    fn home_crumb(&self) -> Crumb<'_> {
-        Crumb {
-            title: self.config.locale.label("home"),
-            url: self.config.base_path.clone(),
-        }
-    }
-
-    fn home(&self, context: &mut tera::Context) -> Page<'_> {
-        context.insert(
-            "articles",
-            &self.summaries(self.site.latest(self.config.home_latest)),
-        );
-        context.insert("breadcrumbs", &Vec::<Crumb>::new());
-        Page {
-            template: "index.html",
-            kind: "home",
-            title: &self.config.title,
-        }
-    }
-
-    fn section(&self, context: &mut tera::Context, index: usize) -> Page<'_> {
-        let section = &self.site.sections[index];
-        context.insert(
-            "articles",
-            &self.summaries(section.articles.iter().copied()),
-        );
-        context.insert("breadcrumbs", &[self.home_crumb()]);
-        context.insert("section", &SectionView::new(self.config, section));
-        Page {
-            template: "section.html",
-            kind: "section",
-            title: &section.section.title,
-        }
-    }
-
-    fn article(&self, context: &mut tera::Context, index: usize, print: bool) -> Page<'_> {
-        let article = &self.site.articles[index];
-        let section = &self.site.section_of(index).section;
-        let (older, newer) = self.site.neighbours(index);
-        context.insert(
-            "article",
-            &ArticleView::new(self.config, self.site, index, true),
-        );
-        context.insert("prev", &self.summaries(older.into_iter()).pop());
-        context.insert("next", &self.summaries(newer.into_iter()).pop());
-        let section_crumb = Crumb {
-            title: &section.title,
-            url: section.url(&self.config.base_path),
-        };
-        context.insert("breadcrumbs", &[self.home_crumb(), section_crumb]);
-        let (template, kind) = if print {
-            ("print.html", "print")
-        } else {
-            ("article.html", "article")
-        };
-        Page {
-            template,
-            kind,
-            title: &article.title,
-        }
     }
 }
 

@@ -1,6 +1,10 @@
 //! Site stage: the articles sorted once, and the indexes over them. Built once, read-only after.
 
+pub mod dates;
+pub mod pagination;
+
 use crate::content::{Article, Content, Section};
+use dates::Archive;
 
 /// A section with the indices of its articles, newest first.
 #[derive(Debug)]
@@ -16,13 +20,15 @@ pub struct Site {
     pub articles: Vec<Article>,
     /// Sections in navigation order.
     pub sections: Vec<SectionIndex>,
+    /// Date archives: the whole site's first, then one per section when they are enabled.
+    pub archives: Vec<Archive>,
     /// For each article: its section's index in `sections` and its place in that section.
     placement: Vec<(usize, usize)>,
 }
 
 impl Site {
-    /// Sorts the articles and builds the indexes.
-    pub fn new(content: Content) -> Site {
+    /// Sorts the articles and builds the indexes; `per_section` adds an archive per section.
+    pub fn new(content: Content, per_section: bool) -> Site {
         let mut articles = content.articles;
         articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.url.cmp(&b.url)));
         let mut sections: Vec<SectionIndex> = content
@@ -42,11 +48,24 @@ impl Site {
             placement.push((section, sections[section].articles.len()));
             sections[section].articles.push(index);
         }
+        let all: Vec<usize> = (0..articles.len()).collect();
+        let mut archives = vec![Archive::new(None, &articles, &all)];
+        if per_section {
+            for (index, section) in sections.iter().enumerate() {
+                archives.push(Archive::new(Some(index), &articles, &section.articles));
+            }
+        }
         Site {
             articles,
             sections,
+            archives,
             placement,
         }
+    }
+
+    /// The site-wide archive.
+    pub fn archive(&self) -> &Archive {
+        &self.archives[0]
     }
 
     /// The section an article belongs to.
@@ -94,7 +113,7 @@ mod tests {
             ],
             sections: vec![Section::untitled("news"), Section::untitled("notices")],
         };
-        let site = Site::new(content);
+        let site = Site::new(content, true);
         let slugs: Vec<&str> = site.articles.iter().map(|a| a.slug.as_str()).collect();
         assert_eq!(slugs, ["c", "d", "b", "a"], "same date: ordered by URL");
         let a = slugs.iter().position(|s| *s == "a").unwrap();
@@ -103,5 +122,11 @@ mod tests {
         assert_eq!(site.neighbours(a), (None, Some(d)));
         assert_eq!(site.section_of(2).section.name, "notices");
         assert_eq!(site.neighbours(2), (None, None));
+        assert_eq!(
+            site.archives.len(),
+            3,
+            "the site's archive and one per section"
+        );
+        assert_eq!(site.archives[2].count(), 1);
     }
 }

@@ -1,5 +1,6 @@
 //! Integration tests: each module builds small sites with the real binary.
 
+mod archive;
 mod build;
 mod errors;
 mod safety;

@@ -24,17 +24,17 @@ pub const MINI_THEME: &[(&str, &str)] = &[
         "themes/mini/templates/index.html",
         "{% extends \"base.html\" %}{% block content %}<ul>\n{% for a in articles %}<li><a href=\"{{ a.url }}\">{{ a.title }}</a> \
 <time datetime=\"{{ a.date_iso }}\">{{ a.date }}</time> {{ a.section_title }}: {{ a.summary }}</li>\n{% endfor %}</ul>\n\
-{% for s in site.sections %}<a href=\"{{ s.url }}\">{{ s.title }} ({{ s.count }})</a>\n{% endfor %}{% endblock content %}",
+{% for s in site.sections %}<a href=\"{{ s.url }}\">{{ s.title }} ({{ s.count }})</a>\n{% endfor %}{% include \"nav.html\" %}{% endblock content %}",
     ),
     (
         "themes/mini/templates/section.html",
         "{% extends \"base.html\" %}{% block content %}<h1>{{ section.title }}</h1>\n\
-{% for a in articles %}<li><a href=\"{{ a.url }}\">{{ a.title }}</a></li>\n{% endfor %}{% endblock content %}",
+{% for a in articles %}<li><a href=\"{{ a.url }}\">{{ a.title }}</a></li>\n{% endfor %}{% include \"nav.html\" %}{% endblock content %}",
     ),
     (
         "themes/mini/templates/article.html",
         "{% extends \"base.html\" %}{% block title %}{{ article.title }}{% endblock title %}{% block content %}\
-<h1>{{ article.title }}</h1>\n<time datetime=\"{{ article.date_iso }}\">{{ article.date }}</time>\n\
+<h1>{{ article.title }}</h1>\n<a href=\"{{ article.day_url }}\"><time datetime=\"{{ article.date_iso }}\">{{ article.date }}</time></a>\n\
 {% if article.author %}<p>By {{ article.author }}</p>{% endif %}{% if article.source %}<p>Source: {{ article.source }}</p>{% endif %}\n\
 {{ article.content | safe }}\n<a href=\"{{ article.print_url }}\" target=\"_blank\">[Print]</a> [Close]\n\
 {% if prev %}<a rel=\"prev\" href=\"{{ prev.url }}\">{{ prev.title }}</a>{% endif %}\n\
@@ -44,6 +44,49 @@ pub const MINI_THEME: &[(&str, &str)] = &[
         "themes/mini/templates/print.html",
         "<!doctype html><html lang=\"{{ lang }}\"><body>{{ site.title }}\n<h1>{{ article.title }}</h1>\n{{ article.date }}\n\
 {{ article.content | safe }}\n<p>{{ article.permalink }}</p></body></html>\n",
+    ),
+    (
+        "themes/mini/templates/nav.html",
+        "{% if pagination and pagination.total > 1 %}<nav class=\"pages\">\
+{% if pagination.prev %}<a rel=\"prev\" href=\"{{ pagination.prev }}\">prev</a>{% endif %}\
+{% for p in pagination.pages %} {% if p.current %}[{{ p.number }}]{% else %}<a href=\"{{ p.url }}\">{{ p.number }}</a>{% endif %}{% endfor %} \
+{% if pagination.next %}<a rel=\"next\" href=\"{{ pagination.next }}\">next</a>{% endif %} of {{ pagination.total }}</nav>\n{% endif %}\
+{% if period %}<p class=\"periods\">{% if period.prev %}<a class=\"earlier\" href=\"{{ period.prev.url }}\">{{ period.prev.label }}</a>{% endif %} | \
+{% if period.next %}<a class=\"later\" href=\"{{ period.next.url }}\">{{ period.next.label }}</a>{% endif %}</p>\n\
+{% if period.print_url %}<a class=\"edition\" href=\"{{ period.print_url }}\">print</a>\n{% endif %}{% endif %}",
+    ),
+    (
+        "themes/mini/templates/archive.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>Archive {{ archive.count }}</h1>\n\
+{% for y in archive.years %}<h2><a href=\"{{ y.url }}\">{{ y.label }}</a> ({{ y.count }})</h2>\n\
+{% for m in y.months %}<a class=\"month\" href=\"{{ m.url }}\">{{ m.label }} ({{ m.count }})</a>\n{% endfor %}{% endfor %}{% endblock content %}",
+    ),
+    (
+        "themes/mini/templates/archive_year.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ period.label }} ({{ period.count }})</h1>\n\
+{% for m in months %}<a class=\"month\" href=\"{{ m.url }}\">{{ m.name }} ({{ m.count }})</a>\n{% endfor %}\
+{% for g in groups %}<h2><a href=\"{{ g.url }}\">{{ g.label }}</a></h2>\n{% for a in g.articles %}<li><a href=\"{{ a.url }}\">{{ a.title }}</a></li>\n{% endfor %}{% endfor %}\
+{% include \"nav.html\" %}{% endblock content %}",
+    ),
+    (
+        "themes/mini/templates/archive_month.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ period.label }} ({{ period.count }})</h1>\n\
+<table><tr>{% for d in calendar.weekdays %}<th>{{ d }}</th>{% endfor %}</tr>\n\
+{% for w in calendar.weeks %}<tr>{% for c in w %}<td>{% if c %}{% if c.url %}<a href=\"{{ c.url }}\">{{ c.day }}:{{ c.count }}</a>{% else %}{{ c.day }}{% endif %}{% endif %}</td>{% endfor %}</tr>\n{% endfor %}</table>\n\
+{% for a in articles %}<li><a href=\"{{ a.url }}\">{{ a.title }}</a></li>\n{% endfor %}\
+{% include \"nav.html\" %}{% endblock content %}",
+    ),
+    (
+        "themes/mini/templates/archive_day.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ period.label }} ({{ period.count }})</h1>\n\
+{% for a in articles %}<li><a href=\"{{ a.url }}\">{{ a.title }}</a> {{ a.date }}</li>\n{% endfor %}\
+{% include \"nav.html\" %}{% endblock content %}",
+    ),
+    (
+        "themes/mini/templates/print_edition.html",
+        "<!doctype html><html lang=\"{{ lang }}\"><body>{{ site.title }}: {{ period.label }}\n\
+<ol>{% for a in articles %}<li><a href=\"#{{ a.slug }}\">{{ a.title }}</a></li>{% endfor %}</ol>\n\
+{% for a in articles %}<article id=\"{{ a.slug }}\"><h2>{{ a.title }}</h2>{{ a.content | safe }}</article>\n{% endfor %}</body></html>\n",
     ),
     ("themes/mini/static/style.css", "body { color: black; }\n"),
 ];

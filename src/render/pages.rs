@@ -1,0 +1,373 @@
+//! One function per kind of page: each fills the template context from the site.
+
+use chrono::Datelike;
+
+use super::context::{
+    ArchiveView, ArticleView, CalendarView, Crumb, GroupView, MonthLink, PaginationView,
+    PeriodLink, PeriodView, SectionView, YearEntry,
+};
+use super::jobs::{Job, archive_url, period_url};
+use crate::config::Config;
+use crate::site::Site;
+use crate::site::dates::{self, Period};
+use crate::site::pagination::{page_count, page_range};
+
+/// What every render job reads.
+pub struct Shared<'a> {
+    pub config: &'a Config,
+    pub site: &'a Site,
+    pub site_view: tera::Value,
+}
+
+/// The template and the `page` values a job chose.
+pub struct Page {
+    pub template: &'static str,
+    pub kind: &'static str,
+    pub title: String,
+}
+
+impl Shared<'_> {
+    /// Fills `context` for one job and says which template renders it.
+    pub fn fill(&self, job: Job, context: &mut tera::Context) -> Page {
+        context.insert("site", &self.site_view);
+        context.insert("lang", &self.config.language);
+        context.insert("i18n", &self.config.locale);
+        match job {
+            Job::Home { page } => self.home(context, page),
+            Job::Section { section, page } => self.section(context, section, page),
+            Job::Article(index) => self.article(context, index, false),
+            Job::Print(index) => self.article(context, index, true),
+            Job::Archive { archive } => self.archive(context, archive),
+            Job::Period {
+                archive,
+                period,
+                page,
+            } => self.period(context, archive, period, page),
+            Job::Edition { archive, period } => self.edition(context, archive, period),
+        }
+    }
+
+    fn summaries(&self, indices: &[usize]) -> Vec<ArticleView<'_>> {
+        indices
+            .iter()
+            .map(|&i| ArticleView::new(self.config, self.site, i, false))
+            .collect()
+    }
+
+    fn crumb(&self, title: impl Into<String>, url: String) -> Crumb {
+        Crumb {
+            title: title.into(),
+            url,
+        }
+    }
+
+    fn home_crumb(&self) -> Crumb {
+        self.crumb(
+            self.config.locale.label("home"),
+            self.config.base_path.clone(),
+        )
+    }
+
+    /// Inserts `articles` and `pagination` for page `page` of a listing at `base`.
+    fn paginate(
+        &self,
+        context: &mut tera::Context,
+        list: &[usize],
+        per_page: usize,
+        base: &str,
+        page: usize,
+    ) {
+        let range = page_range(list.len(), per_page, page);
+        context.insert("articles", &self.summaries(&list[range]));
+        let total = page_count(list.len(), per_page);
+        context.insert("pagination", &PaginationView::new(base, page, total));
+    }
+
+    fn home(&self, context: &mut tera::Context, page: usize) -> Page {
+        let all: Vec<usize> = (0..self.site.articles.len()).collect();
+        let base = self.config.base_path.clone();
+        self.paginate(context, &all, self.config.home_latest, &base, page);
+        let trail: Vec<Crumb> = if page > 1 {
+            vec![self.home_crumb()]
+        } else {
+            Vec::new()
+        };
+        context.insert("breadcrumbs", &trail);
+        Page {
+            template: "index.html",
+            kind: "home",
+            title: self.config.title.clone(),
+        }
+    }
+
+    fn section(&self, context: &mut tera::Context, index: usize, page: usize) -> Page {
+        let section = &self.site.sections[index];
+        let view = SectionView::new(self.config, section);
+        self.paginate(
+            context,
+            &section.articles,
+            self.config.paginate,
+            &view.url,
+            page,
+        );
+        let mut trail = vec![self.home_crumb()];
+        if page > 1 {
+            trail.push(self.crumb(&section.section.title, view.url.clone()));
+        }
+        context.insert("breadcrumbs", &trail);
+        context.insert("section", &view);
+        Page {
+            template: "section.html",
+            kind: "section",
+            title: section.section.title.clone(),
+        }
+    }
+
+    fn article(&self, context: &mut tera::Context, index: usize, print: bool) -> Page {
+        let article = &self.site.articles[index];
+        let section = &self.site.section_of(index).section;
+        let (older, newer) = self.site.neighbours(index);
+        context.insert(
+            "article",
+            &ArticleView::new(self.config, self.site, index, true),
+        );
+        context.insert("prev", &self.summaries(older.as_slice()).pop());
+        context.insert("next", &self.summaries(newer.as_slice()).pop());
+        let section_crumb = self.crumb(&section.title, section.url(&self.config.base_path));
+        context.insert("breadcrumbs", &[self.home_crumb(), section_crumb]);
+        let (template, kind) = if print {
+            ("print.html", "print")
+        } else {
+            ("article.html", "article")
+        };
+        Page {
+            template,
+            kind,
+            title: article.title.clone(),
+        }
+    }
+
+    /// The trail down to an archive: Home, the section for a section's archive, Archive.
+    fn archive_trail(&self, archive: usize) -> Vec<Crumb> {
+        let mut trail = vec![self.home_crumb()];
+        if let Some(section) = self.site.archives[archive].section {
+            let section = &self.site.sections[section].section;
+            trail.push(self.crumb(&section.title, section.url(&self.config.base_path)));
+        }
+        trail
+    }
+
+    fn section_view(&self, archive: usize) -> Option<SectionView<'_>> {
+        let section = self.site.archives[archive].section?;
+        Some(SectionView::new(self.config, &self.site.sections[section]))
+    }
+
+    fn archive(&self, context: &mut tera::Context, archive: usize) -> Page {
+        let dates = &self.site.archives[archive];
+        let locale = &self.config.locale;
+        let years = dates
+            .years
+            .iter()
+            .rev()
+            .map(|(&year, entry)| YearEntry {
+                year,
+                label: locale.year_heading(year),
+                url: period_url(self.config, self.site, archive, Period::Year(year)),
+                count: entry.articles.len(),
+                months: self.month_links(archive, year),
+            })
+            .collect();
+        let view = ArchiveView {
+            url: archive_url(self.config, self.site, archive),
+            section: self.section_view(archive),
+            count: dates.count(),
+            years,
+        };
+        context.insert("archive", &view);
+        context.insert("breadcrumbs", &self.archive_trail(archive));
+        Page {
+            template: "archive.html",
+            kind: "archive",
+            title: locale.label("archive").to_string(),
+        }
+    }
+
+    /// The months of a year that have articles, newest first.
+    fn month_links(&self, archive: usize, year: i32) -> Vec<MonthLink<'_>> {
+        let Some(entry) = self.site.archives[archive].years.get(&year) else {
+            return Vec::new();
+        };
+        let locale = &self.config.locale;
+        entry
+            .months
+            .iter()
+            .rev()
+            .map(|(&month, list)| MonthLink {
+                month,
+                name: locale.month_name(month),
+                label: locale.month_heading(year, month),
+                url: period_url(self.config, self.site, archive, Period::Month(year, month)),
+                count: list.articles.len(),
+            })
+            .collect()
+    }
+
+    fn label(&self, period: Period) -> String {
+        let locale = &self.config.locale;
+        match period {
+            Period::Year(year) => locale.year_heading(year),
+            Period::Month(year, month) => locale.month_heading(year, month),
+            Period::Day(date) => locale.day_heading(date.year(), date.month(), date.day()),
+        }
+    }
+
+    fn period_view(&self, archive: usize, period: Period) -> PeriodView<'_> {
+        let dates = &self.site.archives[archive];
+        let url = period_url(self.config, self.site, archive, period);
+        let link = |p: Option<Period>| {
+            p.map(|p| PeriodLink {
+                label: self.label(p),
+                url: period_url(self.config, self.site, archive, p),
+            })
+        };
+        let (earlier, later) = dates.neighbours(period);
+        let (kind, month, day) = match period {
+            Period::Year(_) => ("year", None, None),
+            Period::Month(_, month) => ("month", Some(month), None),
+            Period::Day(date) => ("day", Some(date.month()), Some(date.day())),
+        };
+        PeriodView {
+            kind,
+            year: period.year(),
+            month,
+            day,
+            label: self.label(period),
+            print_url: (kind != "year").then(|| format!("{url}print/")),
+            url,
+            count: dates.articles(period).len(),
+            prev: link(earlier),
+            next: link(later),
+            section: self.section_view(archive),
+            archive_url: archive_url(self.config, self.site, archive),
+        }
+    }
+
+    /// Home, [section,] Archive, then the year and month above `period`.
+    fn period_trail(&self, archive: usize, period: Period, page: usize) -> Vec<Crumb> {
+        let locale = &self.config.locale;
+        let mut trail = self.archive_trail(archive);
+        trail.push(self.crumb(
+            locale.label("archive"),
+            archive_url(self.config, self.site, archive),
+        ));
+        let url = |p| period_url(self.config, self.site, archive, p);
+        let year = period.year();
+        match period {
+            Period::Year(_) => {}
+            Period::Month(..) => {
+                trail.push(self.crumb(locale.year_heading(year), url(Period::Year(year))))
+            }
+            Period::Day(date) => {
+                trail.push(self.crumb(locale.year_heading(year), url(Period::Year(year))));
+                let month = Period::Month(year, date.month());
+                trail.push(self.crumb(locale.month_name(date.month()), url(month)));
+            }
+        }
+        if page > 1 {
+            trail.push(self.crumb(self.label(period), url(period)));
+        }
+        trail
+    }
+
+    fn period(
+        &self,
+        context: &mut tera::Context,
+        archive: usize,
+        period: Period,
+        page: usize,
+    ) -> Page {
+        let dates = &self.site.archives[archive];
+        let list = dates.articles(period);
+        let view = self.period_view(archive, period);
+        self.paginate(context, list, self.config.paginate, &view.url, page);
+        let template = match period {
+            Period::Year(year) => {
+                let range = page_range(list.len(), self.config.paginate, page);
+                context.insert("groups", &self.groups(archive, &list[range]));
+                context.insert("months", &self.month_links(archive, year));
+                ("archive_year.html", "archive_year")
+            }
+            Period::Month(year, month) => {
+                context.insert("calendar", &self.calendar(archive, year, month));
+                ("archive_month.html", "archive_month")
+            }
+            Period::Day(_) => ("archive_day.html", "archive_day"),
+        };
+        context.insert("breadcrumbs", &self.period_trail(archive, period, page));
+        let title = view.label.clone();
+        context.insert("period", &view);
+        Page {
+            template: template.0,
+            kind: template.1,
+            title,
+        }
+    }
+
+    /// A year page's articles grouped by month, in the order given (newest first).
+    fn groups(&self, archive: usize, list: &[usize]) -> Vec<GroupView<'_>> {
+        let mut groups: Vec<(Period, Vec<usize>)> = Vec::new();
+        for &index in list {
+            let date = self.site.articles[index].date;
+            let month = Period::Month(date.year(), date.month());
+            match groups.last_mut() {
+                Some((period, members)) if *period == month => members.push(index),
+                _ => groups.push((month, vec![index])),
+            }
+        }
+        groups
+            .into_iter()
+            .map(|(period, members)| GroupView {
+                label: self.label(period),
+                url: period_url(self.config, self.site, archive, period),
+                articles: self.summaries(&members),
+            })
+            .collect()
+    }
+
+    fn calendar(&self, archive: usize, year: i32, month: u32) -> CalendarView<'_> {
+        let dates = &self.site.archives[archive];
+        let weeks = dates::calendar(|d| dates.day_count(d), year, month, self.config.week_start);
+        CalendarView::new(
+            &self.config.locale,
+            self.config.week_start,
+            &weeks,
+            |date| period_url(self.config, self.site, archive, Period::Day(date)),
+        )
+    }
+
+    fn edition(&self, context: &mut tera::Context, archive: usize, period: Period) -> Page {
+        let dates = &self.site.archives[archive];
+        let mut list = dates.articles(period).to_vec();
+        if matches!(period, Period::Month(..)) {
+            list.reverse();
+        }
+        let articles: Vec<ArticleView> = list
+            .iter()
+            .map(|&i| ArticleView::new(self.config, self.site, i, true))
+            .collect();
+        context.insert("articles", &articles);
+        let view = self.period_view(archive, period);
+        context.insert("breadcrumbs", &self.period_trail(archive, period, 2));
+        let title = format!(
+            "{} ({})",
+            view.label,
+            self.config.locale.label("print_edition")
+        );
+        context.insert("period", &view);
+        Page {
+            template: "print_edition.html",
+            kind: "print_edition",
+            title,
+        }
+    }
+}

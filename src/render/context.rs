@@ -231,6 +231,9 @@ pub struct PeriodView<'a> {
     pub next: Option<PeriodLink>,
     pub section: Option<SectionView<'a>>,
     pub archive_url: String,
+    /// The year page above this period, and the month page above a day.
+    pub year_url: String,
+    pub month_url: Option<String>,
 }
 
 /// A month in an archive listing.

@@ -24,6 +24,7 @@ pub fn register(tera: &mut tera::Tera, config: &Config, site: &Site) {
             archive_root,
         },
     );
+    tera.register_filter("scope_ids", ScopeIds);
     let mut archives = HashMap::new();
     for (index, archive) in site.archives.iter().enumerate() {
         let key = archive
@@ -135,6 +136,36 @@ impl GroupByPeriod {
     }
 }
 
+/// `content | scope_ids(prefix="a1")`: prefixes every `id` and same-page `#link` in an article's
+/// HTML, so that several articles can share one page (a print edition) without two elements
+/// having the same id.
+struct ScopeIds;
+
+impl tera::Filter for ScopeIds {
+    fn filter(&self, value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let html = value
+            .as_str()
+            .ok_or_else(|| tera::Error::msg("scope_ids expects HTML text"))?;
+        let prefix = match args.get("prefix") {
+            Some(Value::String(text)) => text.clone(),
+            Some(other) => other.to_string(),
+            None => {
+                return Err(tera::Error::msg(
+                    "scope_ids needs a prefix, as in scope_ids(prefix=\"a1\")",
+                ));
+            }
+        };
+        let scoped = html
+            .replace(" id=\"", &format!(" id=\"{prefix}-"))
+            .replace(" href=\"#", &format!(" href=\"#{prefix}-"));
+        Ok(Value::String(scoped))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
 /// `calendar(year=2017, month=9, section="news")`: the weeks of a month with the number of
 /// articles of each day, as on the month pages. `section` picks a section's archive.
 struct Calendar {
@@ -226,6 +257,19 @@ mod tests {
         };
         let args = HashMap::from([("period".into(), Value::from("week"))]);
         assert!(filter.filter(&Value::Array(vec![]), &args).is_err());
+    }
+
+    #[test]
+    fn scope_ids_prefixes_ids_and_same_page_links() {
+        let html = Value::from(
+            "<h2 id=\"x\">X</h2><sup><a href=\"#1\">1</a></sup><a href=\"/p/#y\">p</a>",
+        );
+        let args = HashMap::from([("prefix".into(), Value::from("a2"))]);
+        let scoped = ScopeIds.filter(&html, &args).unwrap();
+        assert_eq!(
+            scoped,
+            "<h2 id=\"a2-x\">X</h2><sup><a href=\"#a2-1\">1</a></sup><a href=\"/p/#y\">p</a>"
+        );
     }
 
     #[test]

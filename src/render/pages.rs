@@ -249,6 +249,15 @@ impl Shared<'_> {
             next: link(later),
             section: self.section_view(archive),
             archive_url: archive_url(self.config, self.site, archive),
+            year_url: period_url(self.config, self.site, archive, Period::Year(period.year())),
+            month_url: month.map(|m| {
+                period_url(
+                    self.config,
+                    self.site,
+                    archive,
+                    Period::Month(period.year(), m),
+                )
+            }),
         }
     }
 

@@ -3,6 +3,7 @@
 mod archive;
 mod build;
 mod errors;
+mod links;
 mod safety;
 mod support;
 mod themes;

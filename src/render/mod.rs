@@ -108,13 +108,70 @@ pub struct TemplateSource {
     pub text: String,
 }
 
-/// Decides which file serves each template name: the site's `templates/` wins over the theme's.
-/// Theme templates are also available as `theme/<name>`, so a site template can extend them.
+/// The default theme's templates, built in: a theme that lacks one of them (an older theme,
+/// or a minimal one) still gets every page.
+const BUILT_IN: &[(&str, &str)] = &[
+    (
+        "archive.html",
+        include_str!("../../themes/default/templates/archive.html"),
+    ),
+    (
+        "archive_day.html",
+        include_str!("../../themes/default/templates/archive_day.html"),
+    ),
+    (
+        "archive_month.html",
+        include_str!("../../themes/default/templates/archive_month.html"),
+    ),
+    (
+        "archive_year.html",
+        include_str!("../../themes/default/templates/archive_year.html"),
+    ),
+    (
+        "article.html",
+        include_str!("../../themes/default/templates/article.html"),
+    ),
+    (
+        "base.html",
+        include_str!("../../themes/default/templates/base.html"),
+    ),
+    (
+        "index.html",
+        include_str!("../../themes/default/templates/index.html"),
+    ),
+    (
+        "macros.html",
+        include_str!("../../themes/default/templates/macros.html"),
+    ),
+    (
+        "print.html",
+        include_str!("../../themes/default/templates/print.html"),
+    ),
+    (
+        "print_edition.html",
+        include_str!("../../themes/default/templates/print_edition.html"),
+    ),
+    (
+        "section.html",
+        include_str!("../../themes/default/templates/section.html"),
+    ),
+];
+
+/// Decides which file serves each template name: the site's `templates/` wins over the theme's,
+/// which wins over the built-in default. Theme templates are also available as
+/// `theme/<name>`, so a site template can extend them.
 pub fn resolve_templates(
     site_dir: &Path,
     theme_dir: &Path,
 ) -> Result<BTreeMap<String, TemplateSource>> {
     let mut chosen = BTreeMap::new();
+    for (name, text) in BUILT_IN {
+        let source = TemplateSource {
+            path: PathBuf::from(format!("(built-in default theme)/{name}")),
+            text: text.to_string(),
+        };
+        chosen.insert(name.to_string(), source);
+    }
     for (name, source) in read_templates(theme_dir)? {
         chosen.insert(format!("theme/{name}"), source.clone());
         chosen.insert(name, source);
@@ -484,6 +541,21 @@ mod tests {
         let shown = parse_error(Path::new("templates/a.html"), &err).to_string();
         assert!(shown.starts_with("templates/a.html:2:"), "{shown}");
         assert!(shown.contains("template syntax error"), "{shown}");
+    }
+
+    #[test]
+    fn built_in_template_fills_in_what_the_theme_lacks() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "theme/article.html", "theme");
+        let chosen =
+            resolve_templates(&dir.path().join("site"), &dir.path().join("theme")).unwrap();
+        assert!(chosen["archive_month.html"].text.contains("calendar"));
+        assert!(
+            chosen["archive_month.html"]
+                .path
+                .starts_with("(built-in default theme)")
+        );
+        assert_eq!(chosen["article.html"].text, "theme");
     }
 
     #[test]

@@ -85,3 +85,24 @@ fn theme_extra_values_are_defaults_the_site_overrides() {
         "theme.svg green"
     );
 }
+
+#[test]
+fn theme_without_archive_templates_falls_back_to_the_built_in_ones() {
+    let dir = site(&[("content/news/a.md", ARTICLE)]);
+    for name in [
+        "archive.html",
+        "archive_year.html",
+        "archive_month.html",
+        "archive_day.html",
+        "print_edition.html",
+    ] {
+        std::fs::remove_file(dir.path().join("themes/mini/templates").join(name)).unwrap();
+    }
+    build_ok(dir.path(), &[]);
+    let month = read(dir.path(), "output/archive/2017/01/index.html");
+    assert!(month.contains("class=\"calendar\""), "{month}");
+    assert!(
+        month.starts_with("<!doctype html><html lang=\"en\">"),
+        "it extends the theme's base.html"
+    );
+}

@@ -43,6 +43,10 @@ pub struct BuildArgs {
     /// Include articles marked `draft = true`.
     #[arg(long)]
     pub drafts: bool,
+    /// The build time, for reproducible builds: "2017-09-18 10:00:00" in the site's time
+    /// zone, or RFC 3339 [default: the clock].
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
     /// Print only errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -60,6 +64,7 @@ fn build(args: BuildArgs) -> Result<Option<String>> {
         output: args.output,
         base_url: args.base_url,
         drafts: args.drafts,
+        now: args.now,
     };
     let config = Config::load(&args.root, &overrides)?;
     let report = crate::build(&config)?;

@@ -2,8 +2,8 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use chrono::Weekday;
 use chrono::format::{Item, StrftimeItems};
+use chrono::{DateTime, Weekday};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
@@ -32,7 +32,16 @@ struct RawConfig {
     #[serde(default)]
     markdown: RawMarkdown,
     #[serde(default)]
+    feeds: RawFeeds,
+    #[serde(default)]
     extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFeeds {
+    limit: Option<usize>,
+    content: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -60,6 +69,8 @@ pub struct Overrides {
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// The build time as written on the command line (`--now`), read in the site's zone.
+    pub now: Option<String>,
 }
 
 /// The checked configuration: absolute paths, parsed zone and permalink, defaults applied.
@@ -92,7 +103,14 @@ pub struct Config {
     pub locale: crate::i18n::Locale,
     /// Free values for templates, as `site.extra`.
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// How many articles each feed carries, and whether with their full text.
+    pub feed_limit: usize,
+    pub feed_full_content: bool,
     pub drafts: bool,
+    /// The build time: `--now`, or the clock.
+    pub now: DateTime<Tz>,
+    /// Whether `now` was given, so that output does not depend on the clock.
+    pub now_given: bool,
 }
 
 impl Config {
@@ -195,6 +213,18 @@ impl Config {
         if paginate == 0 {
             fail("paginate", "must be at least 1".into(), "the default is 20");
         }
+        let feed_full_content = match raw.feeds.content.as_deref() {
+            None | Some("full") => true,
+            Some("summary") => false,
+            Some(other) => {
+                fail(
+                    "content",
+                    format!("{other:?} is not a feed content"),
+                    "write \"full\" or \"summary\"",
+                );
+                true
+            }
+        };
         let week_start = match raw.archive.week_start.as_deref().map(str::parse::<Weekday>) {
             None => Weekday::Mon,
             Some(Ok(day)) => day,
@@ -216,6 +246,15 @@ impl Config {
             });
         }
         Error::collect(errors)?;
+        let now = match &overrides.now {
+            Some(text) => {
+                crate::content::dates::parse(text, timezone).map_err(|message| Error::Usage {
+                    message: format!("--now: {message}"),
+                    hint: Some(crate::content::dates::FORMS.into()),
+                })?
+            }
+            None => chrono::Utc::now().with_timezone(&timezone),
+        };
         let locale = crate::i18n::Locale::load(&root, &language)?;
         let output_dir = match &overrides.output {
             Some(dir) => std::path::absolute(dir).map_err(Error::io("resolve", dir))?,
@@ -240,7 +279,11 @@ impl Config {
             per_section_archives: raw.archive.per_section.unwrap_or(true),
             safe_html: raw.markdown.safe_html.unwrap_or(false),
             extra: raw.extra,
+            feed_limit: raw.feeds.limit.unwrap_or(20).max(1),
+            feed_full_content,
             drafts: overrides.drafts,
+            now,
+            now_given: overrides.now.is_some(),
             root,
         })
     }
@@ -268,7 +311,7 @@ impl Config {
 
 const ALLOWED_KEYS: &str = "title, description, base_url, language, timezone, theme, \
     date_format, permalink, paginate, [home] latest, [archive] week_start, per_section, \
-    [markdown] safe_html, [extra]";
+    [markdown] safe_html, [feeds] limit, content, [extra]";
 
 /// Removes `.` and `..` from a path without touching the file system.
 pub fn normalize(path: &Path) -> PathBuf {

@@ -51,7 +51,7 @@ pub fn build(config: &Config) -> Result<Report> {
     let pages = render::render_site(config, &site, &templates)?;
     let mut copies = output::static_files(config, &theme)?;
     copies.extend(site.articles.iter().flat_map(|article| {
-        let dir = render::output_path(config, &article.url);
+        let dir = render::jobs::output_path(config, &article.url);
         let dir = dir
             .parent()
             .expect("an article page lies in its own folder")

@@ -23,6 +23,8 @@ pub struct Rendered {
     pub first_paragraph: String,
     /// The ids given to headings, in order.
     pub heading_ids: Vec<String>,
+    /// Where the first image points, after rewriting: for link previews.
+    pub first_image: Option<String>,
 }
 
 /// Renders `body` to HTML. `safe_html` drops raw HTML blocks and inline tags.
@@ -40,12 +42,17 @@ pub fn render(body: &str, safe_html: bool, links: &mut dyn Links) -> Rendered {
         rewrite_link(event, links, safe_html);
     }
     let first_paragraph = summarize(&first_paragraph_text(&events), SUMMARY_CHARS);
+    let first_image = events.iter().find_map(|event| match event {
+        Event::Start(Tag::Image { dest_url, .. }) => Some(dest_url.to_string()),
+        _ => None,
+    });
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     Rendered {
         html,
         first_paragraph,
         heading_ids,
+        first_image,
     }
 }
 

@@ -255,6 +255,7 @@ fn render_markdown(
             };
             let rendered = markdown::render(&article.body, config.safe_html, &mut links);
             article.content = rendered.html;
+            article.image = rendered.first_image;
             if article.summary.is_empty() {
                 article.summary = rendered.first_paragraph;
             }

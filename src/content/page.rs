@@ -39,6 +39,8 @@ pub struct Article {
     pub body: String,
     /// The body as HTML, filled in by the Markdown stage.
     pub content: String,
+    /// The first image of the body, for link previews.
+    pub image: Option<String>,
     /// Files copied beside the article's page: (absolute source, file name).
     pub assets: Vec<(PathBuf, String)>,
 }
@@ -94,8 +96,15 @@ impl Article {
             lang: config.language.clone(),
             body: split.body.to_string(),
             content: String::new(),
+            image: None,
             assets: Vec::new(),
         })
+    }
+
+    /// When the article last changed: its update, or its publication.
+    pub fn last_modified(&self) -> DateTime<Tz> {
+        self.updated
+            .map_or(self.date, |updated| updated.max(self.date))
     }
 
     /// The URL of the article's print page.

@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::content::Article;
 use crate::i18n::Locale;
 use crate::render::Theme;
+use crate::site::categories::Kind;
 use crate::site::dates::CalendarDay;
 use crate::site::pagination::page_url;
 use crate::site::{SectionIndex, Site};
@@ -25,6 +26,19 @@ pub struct SiteView<'a> {
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// The site-wide date archive.
     pub archive_url: String,
+    /// The site's Atom and RSS feeds.
+    pub feeds: Vec<crate::render::feeds::FeedLink>,
+    /// The categories and tags pages, for taxonomies that have terms.
+    pub taxonomies: Vec<TaxonomyLink>,
+}
+
+/// A taxonomy in `site.taxonomies`.
+#[derive(Debug, Serialize)]
+pub struct TaxonomyLink {
+    pub name: &'static str,
+    pub title: String,
+    pub url: String,
+    pub count: usize,
 }
 
 impl<'a> SiteView<'a> {
@@ -34,6 +48,17 @@ impl<'a> SiteView<'a> {
         SiteView {
             extra,
             archive_url: format!("{}archive/", config.base_path),
+            feeds: Vec::new(),
+            taxonomies: Kind::ALL
+                .into_iter()
+                .filter(|&kind| !site.taxonomy(kind).terms.is_empty())
+                .map(|kind| TaxonomyLink {
+                    name: kind.name(),
+                    title: config.locale.label(kind.name()).to_string(),
+                    url: format!("{}{}/", config.base_path, kind.name()),
+                    count: site.taxonomy(kind).terms.len(),
+                })
+                .collect(),
             title: &config.title,
             description: config.description.as_deref(),
             base_url: &config.base_url,
@@ -78,6 +103,12 @@ pub struct PageView {
     pub url: String,
     pub permalink: String,
     pub title: String,
+    pub description: Option<String>,
+    pub image: Option<String>,
+    /// `article` for articles, `website` for everything else (Open Graph).
+    pub og_type: &'static str,
+    pub feeds: Vec<crate::render::feeds::FeedLink>,
+    pub json_ld: Option<String>,
 }
 
 /// One step of the breadcrumb trail.
@@ -112,7 +143,9 @@ pub struct ArticleView<'a> {
     pub author: Option<&'a str>,
     pub source: Option<&'a str>,
     pub category: Option<&'a str>,
+    pub category_url: Option<String>,
     pub tags: &'a [String],
+    pub tag_links: Vec<TagLink<'a>>,
     pub summary: &'a str,
     pub draft: bool,
     pub lang: &'a str,
@@ -151,7 +184,19 @@ impl<'a> ArticleView<'a> {
             author: article.author.as_deref(),
             source: article.source.as_deref(),
             category: article.category.as_deref(),
+            category_url: article
+                .category
+                .as_deref()
+                .and_then(|name| term_link(config, site, Kind::Categories, name)),
             tags: &article.tags,
+            tag_links: article
+                .tags
+                .iter()
+                .filter_map(|name| {
+                    let url = term_link(config, site, Kind::Tags, name)?;
+                    Some(TagLink { name, url })
+                })
+                .collect(),
             summary: &article.summary,
             draft: article.draft,
             lang: &article.lang,
@@ -159,6 +204,17 @@ impl<'a> ArticleView<'a> {
             content: with_content.then_some(article.content.as_str()),
         }
     }
+}
+
+/// The page of the term a category or tag name belongs to.
+fn term_link(config: &Config, site: &Site, kind: Kind, name: &str) -> Option<String> {
+    let term = site.taxonomy(kind).find(name)?;
+    Some(format!(
+        "{}{}/{}/",
+        config.base_path,
+        kind.name(),
+        term.slug
+    ))
 }
 
 /// `pagination`: links to the other pages of a listing. Only pages near the current one are
@@ -319,4 +375,30 @@ impl<'a> CalendarView<'a> {
                 .collect(),
         }
     }
+}
+
+/// `taxonomy`: the categories or the tags.
+#[derive(Debug, Serialize)]
+pub struct TaxonomyView<'a> {
+    pub name: &'static str,
+    pub title: String,
+    pub url: String,
+    pub terms: Vec<TermView<'a>>,
+}
+
+/// One category or tag.
+#[derive(Debug, Serialize)]
+pub struct TermView<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub url: String,
+    pub count: usize,
+    pub feed_url: Option<String>,
+}
+
+/// A tag of an article, with its page.
+#[derive(Debug, Serialize)]
+pub struct TagLink<'a> {
+    pub name: &'a str,
+    pub url: String,
 }

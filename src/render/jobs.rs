@@ -1,14 +1,56 @@
-//! The list of output pages: one render job per file, each with its URL.
+//! The list of output files: one render job per file, each with its URL and its path.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
+
+use chrono::DateTime;
+use chrono_tz::Tz;
 
 use crate::config::Config;
 use crate::error::{Error, Location, Result};
 use crate::site::Site;
+use crate::site::categories::Kind;
 use crate::site::dates::Period;
-use crate::site::pagination::{page_count, page_url};
+use crate::site::pagination::{page_count, page_range, page_url};
 
-/// One output page: what it shows decides its template and its context.
+/// Most URLs one sitemap file may hold, as the sitemap protocol requires.
+pub const SITEMAP_LIMIT: usize = 50_000;
+
+/// Whose articles a feed carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedScope {
+    Site,
+    Section(usize),
+    /// An index into `Site::categories.terms`.
+    Category(usize),
+}
+
+/// The two feed formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedFormat {
+    Atom,
+    Rss,
+}
+
+impl FeedFormat {
+    /// The file name and the template name.
+    pub fn file(self) -> &'static str {
+        match self {
+            FeedFormat::Atom => "atom.xml",
+            FeedFormat::Rss => "rss.xml",
+        }
+    }
+
+    /// The media type, for `<link rel="alternate">`.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            FeedFormat::Atom => "application/atom+xml",
+            FeedFormat::Rss => "application/rss+xml",
+        }
+    }
+}
+
+/// One output file: what it shows decides its template and its context.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Job {
     /// Page `page` (from 1) of the home listing.
@@ -35,47 +77,80 @@ pub enum Job {
         archive: usize,
         period: Period,
     },
+    /// Every term of a taxonomy.
+    Taxonomy {
+        kind: Kind,
+    },
+    Term {
+        kind: Kind,
+        term: usize,
+        page: usize,
+    },
+    Feed {
+        scope: FeedScope,
+        format: FeedFormat,
+    },
+    /// A redirect from an article's old URL: alias `alias` of article `article`.
+    Alias {
+        article: usize,
+        alias: usize,
+    },
+    NotFound,
+    /// Sitemap file `part` (from 1), when the sitemap is split; part 0 is `sitemap.xml`.
+    Sitemap {
+        part: usize,
+    },
+    NewsSitemap,
+    Robots,
 }
 
 impl Job {
-    /// Every page of the site, in a fixed order.
+    /// Every file of the site, in a fixed order.
     pub fn all(config: &Config, site: &Site) -> Vec<Job> {
-        let home_pages = page_count(site.articles.len(), config.home_latest);
-        let mut jobs: Vec<Job> = (1..=home_pages).map(|page| Job::Home { page }).collect();
-        for (section, index) in site.sections.iter().enumerate() {
-            let pages = page_count(index.articles.len(), config.paginate);
-            jobs.extend((1..=pages).map(|page| Job::Section { section, page }));
-        }
+        let mut jobs = listing_jobs(config, site);
         for index in 0..site.articles.len() {
             jobs.push(Job::Article(index));
             jobs.push(Job::Print(index));
+            let aliases = site.articles[index].aliases.len();
+            jobs.extend((0..aliases).map(|alias| Job::Alias {
+                article: index,
+                alias,
+            }));
         }
-        for (archive, dates) in site.archives.iter().enumerate() {
-            if dates.count() == 0 {
-                continue;
-            }
-            jobs.push(Job::Archive { archive });
-            for period in dates.periods() {
-                let pages = page_count(dates.articles(period).len(), config.paginate);
-                jobs.extend((1..=pages).map(|page| Job::Period {
-                    archive,
-                    period,
-                    page,
-                }));
-                if !matches!(period, Period::Year(_)) {
-                    jobs.push(Job::Edition { archive, period });
-                }
-            }
+        archive_jobs(config, site, &mut jobs);
+        taxonomy_jobs(config, site, &mut jobs);
+        feed_jobs(site, &mut jobs);
+        jobs.push(Job::NotFound);
+        let indexed = jobs.iter().filter(|job| job.in_sitemap()).count();
+        if indexed > SITEMAP_LIMIT {
+            jobs.extend((1..=indexed.div_ceil(SITEMAP_LIMIT)).map(|part| Job::Sitemap { part }));
         }
+        jobs.extend([Job::Sitemap { part: 0 }, Job::NewsSitemap, Job::Robots]);
         jobs
     }
 
-    /// The page's URL, including the base path.
+    /// Whether the page belongs in the sitemap: pages for readers, not print views, redirects
+    /// or machine files.
+    pub fn in_sitemap(self) -> bool {
+        matches!(
+            self,
+            Job::Home { .. }
+                | Job::Section { .. }
+                | Job::Article(_)
+                | Job::Archive { .. }
+                | Job::Period { .. }
+                | Job::Taxonomy { .. }
+                | Job::Term { .. }
+        )
+    }
+
+    /// The file's URL, including the base path.
     pub fn url(self, config: &Config, site: &Site) -> String {
+        let root = &config.base_path;
         match self {
-            Job::Home { page } => page_url(&config.base_path, page),
+            Job::Home { page } => page_url(root, page),
             Job::Section { section, page } => {
-                page_url(&site.sections[section].section.url(&config.base_path), page)
+                page_url(&site.sections[section].section.url(root), page)
             }
             Job::Article(index) => site.articles[index].url.clone(),
             Job::Print(index) => site.articles[index].print_url(),
@@ -88,10 +163,33 @@ impl Job {
             Job::Edition { archive, period } => {
                 format!("{}print/", period_url(config, site, archive, period))
             }
+            Job::Taxonomy { kind } => format!("{root}{}/", kind.name()),
+            Job::Term { kind, term, page } => page_url(&term_url(config, site, kind, term), page),
+            Job::Feed { scope, format } => {
+                format!("{}{}", feed_base(config, site, scope), format.file())
+            }
+            Job::Alias { article, alias } => {
+                format!(
+                    "{}{}",
+                    root.trim_end_matches('/'),
+                    site.articles[article].aliases[alias]
+                )
+            }
+            Job::NotFound => format!("{root}404.html"),
+            Job::Sitemap { part: 0 } => format!("{root}sitemap.xml"),
+            Job::Sitemap { part } => format!("{root}sitemap-{part}.xml"),
+            Job::NewsSitemap => format!("{root}news-sitemap.xml"),
+            Job::Robots => format!("{root}robots.txt"),
         }
     }
 
-    /// What the page comes from, for error messages.
+    /// The file the URL is served from: `/news/` is `news/index.html`; `/atom.xml` is itself;
+    /// an old URL without an extension (`/news/123`) becomes `news/123/index.html`.
+    pub fn output_path(self, config: &Config, site: &Site) -> PathBuf {
+        output_path(config, &self.url(config, site))
+    }
+
+    /// What the file comes from, for error messages.
     pub fn origin(self, config: &Config, site: &Site) -> String {
         match self {
             Job::Home { page: 1 } => "the home page".into(),
@@ -105,7 +203,111 @@ impl Job {
             Job::Print(index) => {
                 format!("the print page of {}", site.articles[index].path.display())
             }
+            Job::Alias { article, alias } => {
+                let item = &site.articles[article];
+                format!(
+                    "the alias {:?} of {}",
+                    item.aliases[alias],
+                    item.path.display()
+                )
+            }
             other => format!("the page {}", other.url(config, site)),
+        }
+    }
+
+    /// When the content of the page last changed: the newest publication or update among the
+    /// articles it shows. `None` for pages that show no article.
+    pub fn last_modified(self, config: &Config, site: &Site) -> Option<DateTime<Tz>> {
+        let newest = |list: &[usize]| list.iter().map(|&i| site.articles[i].last_modified()).max();
+        match self {
+            Job::Home { page } => {
+                let range = page_range(site.articles.len(), config.home_latest, page);
+                range.map(|i| site.articles[i].last_modified()).max()
+            }
+            Job::Section { section, page } => {
+                let list = &site.sections[section].articles;
+                newest(&list[page_range(list.len(), config.paginate, page)])
+            }
+            Job::Article(index) | Job::Print(index) => Some(site.articles[index].last_modified()),
+            Job::Archive { archive } => site.archives[archive]
+                .years
+                .values()
+                .filter_map(|y| newest(&y.articles))
+                .max(),
+            Job::Period {
+                archive,
+                period,
+                page,
+            } => {
+                let list = site.archives[archive].articles(period);
+                newest(&list[page_range(list.len(), config.paginate, page)])
+            }
+            Job::Taxonomy { kind } => site
+                .taxonomy(kind)
+                .terms
+                .iter()
+                .filter_map(|t| newest(&t.articles))
+                .max(),
+            Job::Term { kind, term, page } => {
+                let list = &site.taxonomy(kind).terms[term].articles;
+                newest(&list[page_range(list.len(), config.paginate, page)])
+            }
+            _ => None,
+        }
+    }
+}
+
+fn listing_jobs(config: &Config, site: &Site) -> Vec<Job> {
+    let home_pages = page_count(site.articles.len(), config.home_latest);
+    let mut jobs: Vec<Job> = (1..=home_pages).map(|page| Job::Home { page }).collect();
+    for (section, index) in site.sections.iter().enumerate() {
+        let pages = page_count(index.articles.len(), config.paginate);
+        jobs.extend((1..=pages).map(|page| Job::Section { section, page }));
+    }
+    jobs
+}
+
+fn archive_jobs(config: &Config, site: &Site, jobs: &mut Vec<Job>) {
+    for (archive, dates) in site.archives.iter().enumerate() {
+        if dates.count() == 0 {
+            continue;
+        }
+        jobs.push(Job::Archive { archive });
+        for period in dates.periods() {
+            let pages = page_count(dates.articles(period).len(), config.paginate);
+            jobs.extend((1..=pages).map(|page| Job::Period {
+                archive,
+                period,
+                page,
+            }));
+            if !matches!(period, Period::Year(_)) {
+                jobs.push(Job::Edition { archive, period });
+            }
+        }
+    }
+}
+
+fn taxonomy_jobs(config: &Config, site: &Site, jobs: &mut Vec<Job>) {
+    for kind in Kind::ALL {
+        let terms = &site.taxonomy(kind).terms;
+        if terms.is_empty() {
+            continue;
+        }
+        jobs.push(Job::Taxonomy { kind });
+        for (term, entry) in terms.iter().enumerate() {
+            let pages = page_count(entry.articles.len(), config.paginate);
+            jobs.extend((1..=pages).map(|page| Job::Term { kind, term, page }));
+        }
+    }
+}
+
+fn feed_jobs(site: &Site, jobs: &mut Vec<Job>) {
+    let mut scopes = vec![FeedScope::Site];
+    scopes.extend((0..site.sections.len()).map(FeedScope::Section));
+    scopes.extend((0..site.categories.terms.len()).map(FeedScope::Category));
+    for scope in scopes {
+        for format in [FeedFormat::Atom, FeedFormat::Rss] {
+            jobs.push(Job::Feed { scope, format });
         }
     }
 }
@@ -126,29 +328,96 @@ pub fn period_url(config: &Config, site: &Site, archive: usize, period: Period) 
     format!("{}{}", archive_url(config, site, archive), period.path())
 }
 
-/// Two pages at one URL would overwrite each other: report both.
-pub fn check_unique_urls(config: &Config, site: &Site, jobs: &[Job]) -> Result<()> {
-    let mut seen: HashMap<String, Job> = HashMap::with_capacity(jobs.len());
+/// The first page of a category or tag.
+pub fn term_url(config: &Config, site: &Site, kind: Kind, term: usize) -> String {
+    let slug = &site.taxonomy(kind).terms[term].slug;
+    format!("{}{}/{slug}/", config.base_path, kind.name())
+}
+
+/// The folder a scope's feeds live in: the site root, a section's or a category's page.
+pub fn feed_base(config: &Config, site: &Site, scope: FeedScope) -> String {
+    match scope {
+        FeedScope::Site => config.base_path.clone(),
+        FeedScope::Section(index) => site.sections[index].section.url(&config.base_path),
+        FeedScope::Category(term) => term_url(config, site, Kind::Categories, term),
+    }
+}
+
+/// The file a URL is served from: `/news/` is `news/index.html` in the output folder, a URL
+/// with an extension is that file, and one without (`/news/123`) is `news/123/index.html`.
+pub fn output_path(config: &Config, url: &str) -> PathBuf {
+    let relative = url
+        .strip_prefix(&config.base_path)
+        .unwrap_or(url)
+        .trim_start_matches('/');
+    let last = relative.rsplit('/').next().unwrap_or("");
+    if relative.is_empty() || relative.ends_with('/') || !last.contains('.') {
+        PathBuf::from(relative.trim_end_matches('/')).join("index.html")
+    } else {
+        PathBuf::from(relative)
+    }
+}
+
+/// Two files at one path would overwrite each other: report both.
+pub fn check_unique_paths(config: &Config, site: &Site, jobs: &[Job]) -> Result<()> {
+    let mut seen: HashMap<PathBuf, Job> = HashMap::with_capacity(jobs.len());
     let mut errors = Vec::new();
     for &job in jobs {
-        let url = job.url(config, site);
-        if let Some(first) = seen.get(&url) {
+        let path = job.output_path(config, site);
+        if let Some(first) = seen.get(&path) {
             let location = match job {
-                Job::Article(i) | Job::Print(i) => Location::file(&site.articles[i].path),
+                Job::Article(i) | Job::Print(i) | Job::Alias { article: i, .. } => {
+                    Location::file(&site.articles[i].path)
+                }
                 _ => Location::file(crate::config::CONFIG_FILE),
             };
             let message = format!(
-                "{} and {} both have the URL {url}",
+                "{} and {} would both be written to {}",
                 first.origin(config, site),
-                job.origin(config, site)
+                job.origin(config, site),
+                path.display()
             );
             errors.push(
                 Error::at(location, message)
-                    .with_hint("change a `slug`, or the `permalink` pattern"),
+                    .with_hint("change a `slug`, an alias, or the `permalink` pattern"),
             );
         } else {
-            seen.insert(url, job);
+            seen.insert(path, job);
         }
     }
     Error::collect(errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Overrides;
+
+    #[test]
+    fn output_paths_follow_the_url_shape() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("bulletin.toml"),
+            "base_url = \"https://x.org/b/\"\n",
+        )
+        .unwrap();
+        let config = Config::load(dir.path(), &Overrides::default()).unwrap();
+        assert_eq!(output_path(&config, "/b/"), PathBuf::from("index.html"));
+        assert_eq!(
+            output_path(&config, "/b/news/"),
+            PathBuf::from("news/index.html")
+        );
+        assert_eq!(
+            output_path(&config, "/b/atom.xml"),
+            PathBuf::from("atom.xml")
+        );
+        assert_eq!(
+            output_path(&config, "/b/old/content_1.htm"),
+            PathBuf::from("old/content_1.htm")
+        );
+        assert_eq!(
+            output_path(&config, "/b/old/123"),
+            PathBuf::from("old/123/index.html")
+        );
+    }
 }

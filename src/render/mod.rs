@@ -1,9 +1,12 @@
 //! Render stage: load the templates (site first, then theme) and render every output page.
 
 pub mod context;
+pub mod feeds;
 pub mod helpers;
 pub mod jobs;
+pub mod metadata;
 pub mod pages;
+pub mod sitemap;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -155,6 +158,22 @@ const BUILT_IN: &[(&str, &str)] = &[
         "section.html",
         include_str!("../../themes/default/templates/section.html"),
     ),
+    (
+        "taxonomy.html",
+        include_str!("../../themes/default/templates/taxonomy.html"),
+    ),
+    (
+        "term.html",
+        include_str!("../../themes/default/templates/term.html"),
+    ),
+    (
+        "404.html",
+        include_str!("../../themes/default/templates/404.html"),
+    ),
+    ("atom.xml", include_str!("../templates/atom.xml")),
+    ("rss.xml", include_str!("../templates/rss.xml")),
+    ("seo.html", include_str!("../templates/seo.html")),
+    ("alias.html", include_str!("../templates/alias.html")),
 ];
 
 /// Decides which file serves each template name: the site's `templates/` wins over the theme's,
@@ -399,16 +418,17 @@ fn describe(error: &tera::Error) -> String {
 /// is reported once, with the number of pages.
 pub fn render_site(config: &Config, site: &Site, templates: &Templates) -> Result<Vec<OutputFile>> {
     let jobs = Job::all(config, site);
-    jobs::check_unique_urls(config, site, &jobs)?;
+    jobs::check_unique_paths(config, site, &jobs)?;
+    let mut site_view = SiteView::new(config, site, &templates.theme);
+    site_view.feeds = feeds::feed_links(config, site, jobs::FeedScope::Site);
     let shared = Shared {
         config,
         site,
-        site_view: tera::to_value(SiteView::new(config, site, &templates.theme))
-            .expect("site views serialise"),
+        site_view: tera::to_value(site_view).expect("site views serialise"),
     };
     let results: Vec<Result<OutputFile>> = jobs
         .par_iter()
-        .map(|&job| render_one(&shared, templates, job))
+        .map(|&job| render_one(&shared, templates, &jobs, job))
         .collect();
     let mut files = Vec::with_capacity(results.len());
     let mut errors: Vec<(Error, usize)> = Vec::new();
@@ -433,21 +453,42 @@ pub fn render_site(config: &Config, site: &Site, templates: &Templates) -> Resul
     Ok(files)
 }
 
-fn render_one(shared: &Shared, templates: &Templates, job: Job) -> Result<OutputFile> {
-    let url = job.url(shared.config, shared.site);
+fn render_one(
+    shared: &Shared,
+    templates: &Templates,
+    jobs: &[Job],
+    job: Job,
+) -> Result<OutputFile> {
+    let (config, site) = (shared.config, shared.site);
+    let path = job.output_path(config, site);
+    if matches!(job, Job::Sitemap { .. } | Job::NewsSitemap | Job::Robots) {
+        let bytes = sitemap::render(job, config, site, jobs);
+        return Ok(OutputFile { path, bytes });
+    }
+    let url = job.url(config, site);
     let mut context = tera::Context::new();
     let page = shared.fill(job, &mut context);
+    let mut feeds = feeds::feed_links(config, site, jobs::FeedScope::Site);
+    feeds.extend(page.feeds);
     let view = PageView {
         kind: page.kind,
-        permalink: shared.config.absolute_url(&url),
-        url: url.clone(),
+        permalink: config.absolute_url(&url),
+        url,
         title: page.title,
+        description: page.description.or_else(|| config.description.clone()),
+        image: page.image,
+        og_type: if page.kind == "article" {
+            "article"
+        } else {
+            "website"
+        },
+        feeds,
+        json_ld: page.json_ld,
     };
     context.insert("page", &view);
-    let origin = job.origin(shared.config, shared.site);
-    let html = templates.render(page.template, &context, &origin)?;
+    let html = templates.render(page.template, &context, &job.origin(config, site))?;
     Ok(OutputFile {
-        path: output_path(shared.config, &url),
+        path,
         bytes: html.into_bytes(),
     })
 }
@@ -483,17 +524,6 @@ fn with_more_pages(error: Error, more: usize) -> Error {
         },
         other => other,
     }
-}
-
-/// The file a URL is served from: `/news/` is `news/index.html` in the output folder.
-pub fn output_path(config: &Config, url: &str) -> PathBuf {
-    let relative = url
-        .strip_prefix(&config.base_path)
-        .unwrap_or(url)
-        .trim_matches('/');
-    let mut path = PathBuf::from(relative);
-    path.push("index.html");
-    path
 }
 
 #[cfg(test)]

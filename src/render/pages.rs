@@ -6,11 +6,24 @@ use super::context::{
     ArchiveView, ArticleView, CalendarView, Crumb, GroupView, MonthLink, PaginationView,
     PeriodLink, PeriodView, SectionView, YearEntry,
 };
-use super::jobs::{Job, archive_url, period_url};
+use super::context::{TaxonomyView, TermView};
+use super::feeds::{self, FeedLink, feed_links, feed_title};
+use super::jobs::{FeedScope, Job, archive_url, period_url, term_url};
+use super::metadata;
 use crate::config::Config;
 use crate::site::Site;
+use crate::site::categories::Kind;
 use crate::site::dates::{self, Period};
 use crate::site::pagination::{page_count, page_range};
+
+/// An absolute URL for a link written in an article: root-relative ones get the site's origin.
+fn absolute(config: &Config, src: &str) -> String {
+    if src.starts_with('/') && !src.starts_with("//") {
+        config.absolute_url(src)
+    } else {
+        src.to_string()
+    }
+}
 
 /// What every render job reads.
 pub struct Shared<'a> {
@@ -24,6 +37,28 @@ pub struct Page {
     pub template: &'static str,
     pub kind: &'static str,
     pub title: String,
+    /// For the description meta tags; the site's description when `None`.
+    pub description: Option<String>,
+    /// An absolute image URL for link previews.
+    pub image: Option<String>,
+    /// Schema.org JSON-LD, already safe to place in a `<script>` element.
+    pub json_ld: Option<String>,
+    /// Feeds of this page, besides the site's.
+    pub feeds: Vec<FeedLink>,
+}
+
+impl Page {
+    fn new(template: &'static str, kind: &'static str, title: impl Into<String>) -> Page {
+        Page {
+            template,
+            kind,
+            title: title.into(),
+            description: None,
+            image: None,
+            json_ld: None,
+            feeds: Vec::new(),
+        }
+    }
 }
 
 impl Shared<'_> {
@@ -44,6 +79,21 @@ impl Shared<'_> {
                 page,
             } => self.period(context, archive, period, page),
             Job::Edition { archive, period } => self.edition(context, archive, period),
+            Job::Taxonomy { kind } => self.taxonomy(context, kind),
+            Job::Term { kind, term, page } => self.term(context, kind, term, page),
+            Job::Alias { article, .. } => self.alias(context, article),
+            Job::NotFound => self.not_found(context),
+            Job::Feed { scope, format } => {
+                feeds::fill(self.config, self.site, scope, format, context);
+                Page::new(
+                    format.file(),
+                    "feed",
+                    feed_title(self.config, self.site, scope),
+                )
+            }
+            Job::Sitemap { .. } | Job::NewsSitemap | Job::Robots => {
+                unreachable!("sitemaps and robots.txt are written without templates")
+            }
         }
     }
 
@@ -93,11 +143,7 @@ impl Shared<'_> {
             Vec::new()
         };
         context.insert("breadcrumbs", &trail);
-        Page {
-            template: "index.html",
-            kind: "home",
-            title: self.config.title.clone(),
-        }
+        Page::new("index.html", "home", self.config.title.clone())
     }
 
     fn section(&self, context: &mut tera::Context, index: usize, page: usize) -> Page {
@@ -116,11 +162,10 @@ impl Shared<'_> {
         }
         context.insert("breadcrumbs", &trail);
         context.insert("section", &view);
-        Page {
-            template: "section.html",
-            kind: "section",
-            title: section.section.title.clone(),
-        }
+        let mut result = Page::new("section.html", "section", section.section.title.clone());
+        result.description = section.section.description.clone();
+        result.feeds = feed_links(self.config, self.site, FeedScope::Section(index));
+        result
     }
 
     fn article(&self, context: &mut tera::Context, index: usize, print: bool) -> Page {
@@ -134,17 +179,97 @@ impl Shared<'_> {
         context.insert("prev", &self.summaries(older.as_slice()).pop());
         context.insert("next", &self.summaries(newer.as_slice()).pop());
         let section_crumb = self.crumb(&section.title, section.url(&self.config.base_path));
-        context.insert("breadcrumbs", &[self.home_crumb(), section_crumb]);
+        let trail = [self.home_crumb(), section_crumb];
+        context.insert("breadcrumbs", &trail);
         let (template, kind) = if print {
             ("print.html", "print")
         } else {
             ("article.html", "article")
         };
-        Page {
-            template,
-            kind,
-            title: article.title.clone(),
+        let mut page = Page::new(template, kind, article.title.clone());
+        page.description = Some(article.summary.clone()).filter(|s| !s.is_empty());
+        page.image = article.image.as_ref().map(|src| absolute(self.config, src));
+        page.json_ld = Some(metadata::news_article(
+            self.config,
+            article,
+            &section.title,
+            &trail,
+            page.image.as_deref(),
+        ));
+        page
+    }
+
+    fn taxonomy(&self, context: &mut tera::Context, kind: Kind) -> Page {
+        let terms: Vec<TermView> = (0..self.site.taxonomy(kind).terms.len())
+            .map(|term| self.term_view(kind, term))
+            .collect();
+        let title = self.config.locale.label(kind.name()).to_string();
+        let view = TaxonomyView {
+            name: kind.name(),
+            title: title.clone(),
+            url: format!("{}{}/", self.config.base_path, kind.name()),
+            terms,
+        };
+        context.insert("taxonomy", &view);
+        context.insert("breadcrumbs", &[self.home_crumb()]);
+        Page::new("taxonomy.html", "taxonomy", title)
+    }
+
+    fn term_view(&self, kind: Kind, term: usize) -> TermView<'_> {
+        let entry = &self.site.taxonomy(kind).terms[term];
+        let url = term_url(self.config, self.site, kind, term);
+        TermView {
+            name: &entry.name,
+            slug: &entry.slug,
+            count: entry.articles.len(),
+            feed_url: (kind == Kind::Categories).then(|| format!("{url}atom.xml")),
+            url,
         }
+    }
+
+    fn term(&self, context: &mut tera::Context, kind: Kind, term: usize, page: usize) -> Page {
+        let view = self.term_view(kind, term);
+        let list = &self.site.taxonomy(kind).terms[term].articles;
+        self.paginate(context, list, self.config.paginate, &view.url, page);
+        let title = self.config.locale.label(kind.name()).to_string();
+        let taxonomy_url = format!("{}{}/", self.config.base_path, kind.name());
+        let mut trail = vec![self.home_crumb(), self.crumb(&title, taxonomy_url.clone())];
+        if page > 1 {
+            trail.push(self.crumb(view.name, view.url.clone()));
+        }
+        context.insert("breadcrumbs", &trail);
+        let taxonomy = TaxonomyView {
+            name: kind.name(),
+            title,
+            url: taxonomy_url,
+            terms: Vec::new(),
+        };
+        context.insert("taxonomy", &taxonomy);
+        let mut result = Page::new("term.html", "term", view.name);
+        context.insert("term", &view);
+        if kind == Kind::Categories {
+            result.feeds = feed_links(self.config, self.site, FeedScope::Category(term));
+        }
+        result
+    }
+
+    fn alias(&self, context: &mut tera::Context, index: usize) -> Page {
+        let article = &self.site.articles[index];
+        context.insert(
+            "target",
+            &ArticleView::new(self.config, self.site, index, false),
+        );
+        context.insert("breadcrumbs", &Vec::<Crumb>::new());
+        Page::new("alias.html", "alias", article.title.clone())
+    }
+
+    fn not_found(&self, context: &mut tera::Context) -> Page {
+        context.insert("breadcrumbs", &Vec::<Crumb>::new());
+        Page::new(
+            "404.html",
+            "404",
+            self.config.locale.label("not_found").to_string(),
+        )
     }
 
     /// The trail down to an archive: Home, the section for a section's archive, Archive.
@@ -185,11 +310,11 @@ impl Shared<'_> {
         };
         context.insert("archive", &view);
         context.insert("breadcrumbs", &self.archive_trail(archive));
-        Page {
-            template: "archive.html",
-            kind: "archive",
-            title: locale.label("archive").to_string(),
-        }
+        Page::new(
+            "archive.html",
+            "archive",
+            locale.label("archive").to_string(),
+        )
     }
 
     /// The months of a year that have articles, newest first.
@@ -315,11 +440,7 @@ impl Shared<'_> {
         context.insert("breadcrumbs", &self.period_trail(archive, period, page));
         let title = view.label.clone();
         context.insert("period", &view);
-        Page {
-            template: template.0,
-            kind: template.1,
-            title,
-        }
+        Page::new(template.0, template.1, title)
     }
 
     /// A year page's articles grouped by month, in the order given (newest first).
@@ -373,10 +494,6 @@ impl Shared<'_> {
             self.config.locale.label("print_edition")
         );
         context.insert("period", &view);
-        Page {
-            template: "print_edition.html",
-            kind: "print_edition",
-            title,
-        }
+        Page::new("print_edition.html", "print_edition", title)
     }
 }

@@ -1,9 +1,11 @@
 //! Site stage: the articles sorted once, and the indexes over them. Built once, read-only after.
 
+pub mod categories;
 pub mod dates;
 pub mod pagination;
 
 use crate::content::{Article, Content, Section};
+use categories::{Kind, Taxonomy};
 use dates::Archive;
 
 /// A section with the indices of its articles, newest first.
@@ -22,6 +24,8 @@ pub struct Site {
     pub sections: Vec<SectionIndex>,
     /// Date archives: the whole site's first, then one per section when they are enabled.
     pub archives: Vec<Archive>,
+    pub categories: Taxonomy,
+    pub tags: Taxonomy,
     /// For each article: its section's index in `sections` and its place in that section.
     placement: Vec<(usize, usize)>,
 }
@@ -56,10 +60,20 @@ impl Site {
             }
         }
         Site {
+            categories: Taxonomy::new(Kind::Categories, &articles),
+            tags: Taxonomy::new(Kind::Tags, &articles),
             articles,
             sections,
             archives,
             placement,
+        }
+    }
+
+    /// The categories or the tags.
+    pub fn taxonomy(&self, kind: Kind) -> &Taxonomy {
+        match kind {
+            Kind::Categories => &self.categories,
+            Kind::Tags => &self.tags,
         }
     }
 

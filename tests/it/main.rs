@@ -4,6 +4,7 @@ mod archive;
 mod build;
 mod errors;
 mod links;
+mod news;
 mod safety;
 mod support;
 mod themes;

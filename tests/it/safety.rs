@@ -188,7 +188,7 @@ fn two_pages_at_one_url_are_an_error_naming_both() {
     let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
     assert!(
         stderr.contains(
-            "the listing of section `news` and content/news/news.md both have the URL /news/"
+            "the listing of section `news` and content/news/news.md would both be written to news/index.html"
         ),
         "{stderr}"
     );

@@ -16,7 +16,7 @@ pub const MINI_THEME: &[(&str, &str)] = &[
     (
         "themes/mini/templates/base.html",
         "<!doctype html><html lang=\"{{ lang }}\"><head><title>{% block title %}{{ site.title }}{% endblock title %}</title>\
-<link rel=\"canonical\" href=\"{{ page.permalink }}\"></head>\n<body class=\"{{ page.kind }}\">\n\
+<link rel=\"canonical\" href=\"{{ page.permalink }}\">{% include \"seo.html\" %}</head>\n<body class=\"{{ page.kind }}\">\n\
 {% for c in breadcrumbs %}<a class=\"crumb\" href=\"{{ c.url }}\">{{ c.title }}</a> &gt; {% endfor %}\n\
 {% block content %}{% endblock content %}\n</body></html>\n",
     ),
@@ -87,6 +87,20 @@ pub const MINI_THEME: &[(&str, &str)] = &[
         "<!doctype html><html lang=\"{{ lang }}\"><body>{{ site.title }}: {{ period.label }}\n\
 <ol>{% for a in articles %}<li><a href=\"#{{ a.slug }}\">{{ a.title }}</a></li>{% endfor %}</ol>\n\
 {% for a in articles %}<article id=\"{{ a.slug }}\"><h2>{{ a.title }}</h2>{{ a.content | safe }}</article>\n{% endfor %}</body></html>\n",
+    ),
+    (
+        "themes/mini/templates/taxonomy.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ taxonomy.title }}</h1>\n\
+{% for t in taxonomy.terms %}<li><a href=\"{{ t.url }}\">{{ t.name }}</a> ({{ t.count }})</li>\n{% endfor %}{% endblock content %}",
+    ),
+    (
+        "themes/mini/templates/term.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ term.name }} ({{ term.count }})</h1>\n\
+{% for a in articles %}<li><a href=\"{{ a.url }}\">{{ a.title }}</a></li>\n{% endfor %}{% include \"nav.html\" %}{% endblock content %}",
+    ),
+    (
+        "themes/mini/templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>Not found</h1>{% endblock content %}",
     ),
     ("themes/mini/static/style.css", "body { color: black; }\n"),
 ];

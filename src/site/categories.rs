@@ -1,0 +1,166 @@
+//! Category and tag indexes. Terms are keyed by their ASCII slug, so two spellings that slug
+//! alike (`Public Notice`, `public notice`) are one term.
+
+use std::collections::BTreeMap;
+
+use crate::content::Article;
+use crate::content::slug::slugify;
+
+/// The two taxonomies, as they appear in URLs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Categories,
+    Tags,
+}
+
+impl Kind {
+    /// The URL segment and the name templates see.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Categories => "categories",
+            Kind::Tags => "tags",
+        }
+    }
+
+    /// Both kinds, in display order.
+    pub const ALL: [Kind; 2] = [Kind::Categories, Kind::Tags];
+}
+
+/// One category or tag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    /// The spelling shown: the most used one, the first in sort order on a tie.
+    pub name: String,
+    pub slug: String,
+    /// Its articles, newest first.
+    pub articles: Vec<usize>,
+}
+
+/// All terms of one taxonomy, sorted by slug.
+#[derive(Debug, Default)]
+pub struct Taxonomy {
+    pub terms: Vec<Term>,
+}
+
+impl Taxonomy {
+    /// Gathers the terms of `kind` from articles sorted newest first.
+    pub fn new(kind: Kind, articles: &[Article]) -> Taxonomy {
+        let mut found: BTreeMap<String, (BTreeMap<&str, usize>, Vec<usize>)> = BTreeMap::new();
+        for (index, article) in articles.iter().enumerate() {
+            let names: Vec<&str> = match kind {
+                Kind::Categories => article.category.as_deref().into_iter().collect(),
+                Kind::Tags => article.tags.iter().map(String::as_str).collect(),
+            };
+            let mut seen = Vec::new();
+            for name in names {
+                let name = name.trim();
+                let slug = term_slug(name);
+                if slug.is_empty() || seen.contains(&slug) {
+                    continue;
+                }
+                let (spellings, list) = found.entry(slug.clone()).or_default();
+                *spellings.entry(name).or_default() += 1;
+                list.push(index);
+                seen.push(slug);
+            }
+        }
+        let terms = found
+            .into_iter()
+            .map(|(slug, (spellings, articles))| {
+                let name = spellings
+                    .iter()
+                    .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+                    .map(|(name, _)| name.to_string())
+                    .unwrap_or_else(|| slug.clone());
+                Term {
+                    name,
+                    slug,
+                    articles,
+                }
+            })
+            .collect();
+        Taxonomy { terms }
+    }
+
+    /// The term a name belongs to.
+    pub fn find(&self, name: &str) -> Option<&Term> {
+        let slug = term_slug(name.trim());
+        self.terms
+            .binary_search_by(|t| t.slug.as_str().cmp(&slug))
+            .ok()
+            .map(|i| &self.terms[i])
+    }
+}
+
+/// The slug of a term; a name with no letters or digits (`!!!`) has none and is left out.
+pub fn term_slug(name: &str) -> String {
+    slugify(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Config, Overrides};
+    use std::path::Path;
+
+    fn article(category: &str, tags: &[&str], n: usize) -> Article {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::load(dir.path(), &Overrides::default()).unwrap();
+        let tags: Vec<String> = tags.iter().map(|t| format!("{t:?}")).collect();
+        let text = format!(
+            "+++\ntitle = \"T{n}\"\ndate = \"2017-01-0{n}\"\ncategory = {category:?}\ntags = [{}]\n+++\n",
+            tags.join(", ")
+        );
+        Article::parse(
+            &config,
+            Path::new(&format!("content/news/t{n}.md")),
+            "news",
+            &text,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn names_that_slug_alike_are_one_term() {
+        let articles = vec![
+            article("Public Notice", &["Road", "road"], 3),
+            article("public notice", &["ROAD"], 2),
+            article("Public Notice", &[], 1),
+        ];
+        let categories = Taxonomy::new(Kind::Categories, &articles);
+        assert_eq!(categories.terms.len(), 1);
+        assert_eq!(
+            categories.terms[0].name, "Public Notice",
+            "the most used spelling"
+        );
+        assert_eq!(categories.terms[0].slug, "public-notice");
+        assert_eq!(categories.terms[0].articles, [0, 1, 2]);
+        let tags = Taxonomy::new(Kind::Tags, &articles);
+        assert_eq!(
+            tags.terms[0].articles,
+            [0, 1],
+            "an article counts once per term"
+        );
+    }
+
+    #[test]
+    fn non_latin_terms_get_ascii_slugs() {
+        let articles = vec![article("新闻", &["标准化"], 1)];
+        let categories = Taxonomy::new(Kind::Categories, &articles);
+        assert_eq!(categories.terms[0].slug, "xin-wen");
+        assert_eq!(categories.terms[0].name, "新闻");
+        assert!(categories.find("新闻").is_some());
+        assert!(categories.find("Other").is_none());
+    }
+
+    #[test]
+    fn terms_are_sorted_by_slug() {
+        let articles = vec![article("Zeta", &["b", "a"], 1), article("Alpha", &[], 2)];
+        let slugs: Vec<String> = Taxonomy::new(Kind::Categories, &articles)
+            .terms
+            .into_iter()
+            .map(|t| t.slug)
+            .collect();
+        assert_eq!(slugs, ["alpha", "zeta"]);
+    }
+}

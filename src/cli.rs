@@ -77,11 +77,13 @@ fn build(args: BuildArgs) -> Result<Option<String>> {
         .strip_prefix(&here)
         .unwrap_or(&config.output_dir);
     Ok(Some(format!(
-        "Built {} articles into {}: {} pages, {} files in {:.2} s",
+        "Built {} articles into {}: {} files ({} made, {} written, {} removed) in {:.2} s",
         report.articles,
         shown.display(),
-        report.pages,
         report.files,
+        report.made,
+        report.written,
+        report.removed,
         report.elapsed.as_secs_f64()
     )))
 }

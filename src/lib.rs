@@ -17,13 +17,20 @@ use std::time::{Duration, Instant};
 
 pub use config::{Config, Overrides};
 pub use error::{Error, Location, Result};
+use output::writer::Writer;
+use render::jobs::Job;
 
 /// What a successful build did, for the summary line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Report {
     pub articles: usize,
+    /// Pages the site has, and files in all (pages, feeds, copies).
     pub pages: usize,
     pub files: usize,
+    /// Files made again, files written, and files of the last build removed.
+    pub made: usize,
+    pub written: usize,
+    pub removed: usize,
     pub elapsed: Duration,
 }
 
@@ -48,27 +55,52 @@ pub fn build(config: &Config) -> Result<Report> {
     let site = site::Site::new(content, config.per_section_archives);
     let mut templates = templates;
     templates.register_helpers(config, &site);
-    let pages = render::render_site(config, &site, &templates)?;
-    let mut copies = output::static_files(config, &theme)?;
-    copies.extend(site.articles.iter().flat_map(|article| {
-        let dir = render::jobs::output_path(config, &article.url);
-        let dir = dir
-            .parent()
-            .expect("an article page lies in its own folder")
-            .to_path_buf();
-        article
-            .assets
-            .iter()
-            .map(move |(from, name)| output::CopiedFile {
-                from: from.clone(),
-                to: dir.join(name),
-            })
-    }));
-    let written = output::write(config, &pages, &copies)?;
+    let jobs = Job::all(config, &site);
+    render::jobs::check_unique_paths(config, &site, &jobs)?;
+    let copies = copied_files(config, &site, &theme)?;
+    let pages: Vec<_> = jobs
+        .iter()
+        .map(|job| job.output_path(config, &site))
+        .collect();
+    output::check_collisions(config, &pages, &copies)?;
+    let writer = Writer::start(config)?;
+    let mut outcomes = render::render_site(config, &site, &templates, &jobs, &writer)?;
+    for copy in &copies {
+        outcomes.push(writer.copy(&copy.from, &copy.to, copy.fingerprint())?);
+    }
+    let written = writer.commit(outcomes)?;
     Ok(Report {
         articles: site.articles.len(),
-        pages: written.pages,
-        files: written.pages + written.copied,
+        pages: jobs.len(),
+        files: written.files,
+        made: written.made,
+        written: written.written,
+        removed: written.removed,
         elapsed: started.elapsed(),
     })
+}
+
+/// Static files of the theme and the site, and the files articles attach.
+fn copied_files(
+    config: &Config,
+    site: &site::Site,
+    theme: &render::Theme,
+) -> Result<Vec<output::CopiedFile>> {
+    let mut copies = output::static_files(config, theme)?;
+    for article in &site.articles {
+        let page = render::jobs::output_path(config, &article.url);
+        let dir = page
+            .parent()
+            .expect("an article page lies in its own folder");
+        copies.extend(
+            article
+                .assets
+                .iter()
+                .map(|(from, name)| output::CopiedFile {
+                    from: from.clone(),
+                    to: dir.join(name),
+                }),
+        );
+    }
+    Ok(copies)
 }

@@ -37,6 +37,8 @@ pub struct Article {
     pub lang: String,
     /// The Markdown body.
     pub body: String,
+    /// A fingerprint of the whole file, for incremental builds.
+    pub source_hash: u128,
     /// The body as HTML, filled in by the Markdown stage.
     pub content: String,
     /// The first image of the body, for link previews.
@@ -95,6 +97,7 @@ impl Article {
             extra: raw.extra.unwrap_or_default(),
             lang: config.language.clone(),
             body: split.body.to_string(),
+            source_hash: xxhash_rust::xxh3::xxh3_128(text.as_bytes()),
             content: String::new(),
             image: None,
             assets: Vec::new(),

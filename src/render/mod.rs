@@ -2,6 +2,7 @@
 
 pub mod context;
 pub mod feeds;
+pub mod fingerprint;
 pub mod helpers;
 pub mod jobs;
 pub mod metadata;
@@ -15,18 +16,12 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::error::{Error, Location, Result};
+use crate::output::writer::{Outcome, Writer};
 use crate::site::Site;
 use context::{PageView, SiteView};
+use fingerprint::Fingerprints;
 use jobs::Job;
 use pages::Shared;
-
-/// A page rendered into memory, waiting to be written.
-#[derive(Debug)]
-pub struct OutputFile {
-    /// Relative to the output folder.
-    pub path: PathBuf,
-    pub bytes: Vec<u8>,
-}
 
 /// The configured theme, found on disk.
 #[derive(Debug, Clone)]
@@ -257,32 +252,13 @@ impl Templates {
     pub fn load(config: &Config, theme: &Theme) -> Result<Templates> {
         let sources =
             resolve_templates(&config.root.join("templates"), &theme.dir.join("templates"))?;
-        let mut errors = BTreeMap::new();
-        for (name, source) in &sources {
-            if let Err(e) = tera::Template::new(name, None, &source.text) {
-                let path = config.display_path(&source.path);
-                errors.entry(path).or_insert_with(|| parse_error(path, &e));
-            }
-        }
-        Error::collect(errors.into_values().collect())?;
         let mut tera = tera::Tera::default();
         tera.set_escape_fn(escape_html);
         let all = sources
             .iter()
             .map(|(name, s)| (name.as_str(), s.text.as_str()));
         if let Err(e) = tera.add_raw_templates(all) {
-            let detail = describe(&e);
-            let location = quoted_names(&detail)
-                .find_map(|name| sources.get(name))
-                .map_or_else(
-                    || Location::file("templates"),
-                    |s| Location::file(config.display_path(&s.path)),
-                );
-            return Err(Error::Template {
-                location,
-                page: None,
-                detail,
-            });
+            return Err(template_errors(config, &sources, &e));
         }
         let sources = sources
             .into_iter()
@@ -302,6 +278,38 @@ impl Templates {
             sources,
             theme: theme.clone(),
         })
+    }
+
+    /// What every page reads besides its own articles, for fingerprints: the templates, the
+    /// `site` and `i18n` values, and the archive counts when a template calls `calendar()`.
+    pub fn global_inputs(
+        &self,
+        config: &Config,
+        site: &Site,
+        site_view: &tera::Value,
+    ) -> Vec<String> {
+        let mut inputs: Vec<String> = Vec::with_capacity(self.sources.len() * 2 + 3);
+        let mut uses_calendar = false;
+        for (name, source) in &self.sources {
+            uses_calendar |= source.text.contains("calendar(");
+            inputs.push(name.clone());
+            inputs.push(source.text.clone());
+        }
+        inputs.push(site_view.to_string());
+        inputs.push(format!("{:?}", config.locale));
+        if uses_calendar {
+            let counts: Vec<String> = site
+                .archives
+                .iter()
+                .flat_map(|archive| {
+                    archive
+                        .periods()
+                        .map(move |p| format!("{:?}={}", p, archive.articles(p).len()))
+                })
+                .collect();
+            inputs.push(counts.join(","));
+        }
+        inputs
     }
 
     /// Makes the site's archive helpers available to every template.
@@ -371,6 +379,37 @@ fn escape_html(input: &str) -> String {
     out
 }
 
+/// Every template that fails to parse, with its file and line; or, when they all parse, the
+/// inheritance problem Tera reported (a missing parent, say).
+fn template_errors(
+    config: &Config,
+    sources: &BTreeMap<String, TemplateSource>,
+    error: &tera::Error,
+) -> Error {
+    let mut errors = BTreeMap::new();
+    for (name, source) in sources {
+        if let Err(e) = tera::Template::new(name, None, &source.text) {
+            let path = config.display_path(&source.path);
+            errors.entry(path).or_insert_with(|| parse_error(path, &e));
+        }
+    }
+    if !errors.is_empty() {
+        return Error::Many(errors.into_values().collect());
+    }
+    let detail = describe(error);
+    let location = quoted_names(&detail)
+        .find_map(|name| sources.get(name))
+        .map_or_else(
+            || Location::file("templates"),
+            |s| Location::file(config.display_path(&s.path)),
+        );
+    Error::Template {
+        location,
+        page: None,
+        detail,
+    }
+}
+
 /// A template syntax error at its file, line and column. Tera reports the place as `--> 4:7`
 /// and the reason on a line starting with `=`.
 fn parse_error(path: &Path, error: &tera::Error) -> Error {
@@ -416,25 +455,46 @@ fn describe(error: &tera::Error) -> String {
 
 /// Renders every page of the site, in parallel. A template error that repeats on many pages
 /// is reported once, with the number of pages.
-pub fn render_site(config: &Config, site: &Site, templates: &Templates) -> Result<Vec<OutputFile>> {
-    let jobs = Job::all(config, site);
-    jobs::check_unique_paths(config, site, &jobs)?;
+pub fn render_site(
+    config: &Config,
+    site: &Site,
+    templates: &Templates,
+    jobs: &[Job],
+    writer: &Writer,
+) -> Result<Vec<Outcome>> {
     let mut site_view = SiteView::new(config, site, &templates.theme);
     site_view.feeds = feeds::feed_links(config, site, jobs::FeedScope::Site);
+    let site_view = tera::to_value(site_view).expect("site views serialise");
+    let fingerprints = Fingerprints::new(
+        config,
+        site,
+        &templates.global_inputs(config, site, &site_view),
+    );
     let shared = Shared {
         config,
         site,
-        site_view: tera::to_value(site_view).expect("site views serialise"),
+        site_view,
     };
-    let results: Vec<Result<OutputFile>> = jobs
+    let results: Vec<Result<Outcome>> = jobs
         .par_iter()
-        .map(|&job| render_one(&shared, templates, &jobs, job))
+        .map(|&job| {
+            let path = job.output_path(config, site);
+            let inputs = fingerprints.of(job, config, site);
+            let cached = !matches!(job, Job::Sitemap { .. } | Job::NewsSitemap | Job::Robots);
+            match writer.reuse(&path, inputs).filter(|_| cached) {
+                Some(outcome) => Ok(outcome),
+                None => {
+                    let bytes = render_one(&shared, templates, jobs, job)?;
+                    writer.put(&path, inputs, &bytes)
+                }
+            }
+        })
         .collect();
-    let mut files = Vec::with_capacity(results.len());
+    let mut outcomes = Vec::with_capacity(results.len());
     let mut errors: Vec<(Error, usize)> = Vec::new();
     for result in results {
         match result {
-            Ok(file) => files.push(file),
+            Ok(outcome) => outcomes.push(outcome),
             Err(error) => match errors
                 .iter_mut()
                 .find(|(seen, _)| same_problem(seen, &error))
@@ -450,20 +510,13 @@ pub fn render_site(config: &Config, site: &Site, templates: &Templates) -> Resul
             .map(|(error, more)| with_more_pages(error, more))
             .collect(),
     )?;
-    Ok(files)
+    Ok(outcomes)
 }
 
-fn render_one(
-    shared: &Shared,
-    templates: &Templates,
-    jobs: &[Job],
-    job: Job,
-) -> Result<OutputFile> {
+fn render_one(shared: &Shared, templates: &Templates, jobs: &[Job], job: Job) -> Result<Vec<u8>> {
     let (config, site) = (shared.config, shared.site);
-    let path = job.output_path(config, site);
     if matches!(job, Job::Sitemap { .. } | Job::NewsSitemap | Job::Robots) {
-        let bytes = sitemap::render(job, config, site, jobs);
-        return Ok(OutputFile { path, bytes });
+        return Ok(sitemap::render(job, config, site, jobs));
     }
     let url = job.url(config, site);
     let mut context = tera::Context::new();
@@ -487,10 +540,7 @@ fn render_one(
     };
     context.insert("page", &view);
     let html = templates.render(page.template, &context, &job.origin(config, site))?;
-    Ok(OutputFile {
-        path,
-        bytes: html.into_bytes(),
-    })
+    Ok(html.into_bytes())
 }
 
 fn same_problem(a: &Error, b: &Error) -> bool {

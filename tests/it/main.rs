@@ -3,6 +3,7 @@
 mod archive;
 mod build;
 mod errors;
+mod incremental;
 mod links;
 mod news;
 mod safety;

@@ -1,14 +1,15 @@
-//! Output stage: write the rendered site into a staging folder beside the output and swap it in
-//! only when everything has been written, so a failed build leaves `output/` as it was.
+//! Output stage: where the site may be written, what is copied as it is, and the writer that
+//! stages every file and moves it into the output only when the whole build has succeeded.
+
+pub mod cache;
+pub mod writer;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use crate::config::{Config, normalize};
 use crate::error::{Error, Location, Result};
-use crate::render::{OutputFile, Theme};
+use crate::render::Theme;
 
 /// A file copied as it is into the output: static files and articles' attachments.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,11 +19,19 @@ pub struct CopiedFile {
     pub to: PathBuf,
 }
 
-/// What a build wrote.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Written {
-    pub pages: usize,
-    pub copied: usize,
+impl CopiedFile {
+    /// Identifies the source as it is now: its path, size and modification time.
+    pub fn fingerprint(&self) -> u128 {
+        let mut text = self.from.to_string_lossy().into_owned();
+        if let Ok(meta) = std::fs::metadata(&self.from) {
+            let modified = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+            text.push_str(&format!("|{}|{:?}", meta.len(), modified));
+        }
+        xxhash_rust::xxh3::xxh3_128(text.as_bytes())
+    }
 }
 
 /// Refuses an output folder whose replacement would destroy the site's sources.
@@ -115,50 +124,12 @@ pub fn static_files(config: &Config, theme: &Theme) -> Result<Vec<CopiedFile>> {
         .collect())
 }
 
-/// Writes every page and copied file into a fresh folder, then swaps it in for the output.
-pub fn write(config: &Config, pages: &[OutputFile], copies: &[CopiedFile]) -> Result<Written> {
-    check_collisions(config, pages, copies)?;
-    let output = &config.output_dir;
-    let parent = output
-        .parent()
-        .expect("check_target refuses a root output folder");
-    std::fs::create_dir_all(parent).map_err(Error::io("create", parent))?;
-    let staging = tempfile::Builder::new()
-        .prefix(".bulletin-staging-")
-        .tempdir_in(parent)
-        .map_err(Error::io("create a staging folder in", parent))?;
-    pages.par_iter().try_for_each(|page| {
-        let path = staging.path().join(&page.path);
-        create_parent(&path)?;
-        std::fs::write(&path, &page.bytes).map_err(Error::io("write", &path))
-    })?;
-    copies.par_iter().try_for_each(|copy| {
-        let path = staging.path().join(&copy.to);
-        create_parent(&path)?;
-        std::fs::copy(&copy.from, &path)
-            .map(|_| ())
-            .map_err(Error::io("copy", config.display_path(&copy.from)))
-    })?;
-    swap_in(staging, output)?;
-    Ok(Written {
-        pages: pages.len(),
-        copied: copies.len(),
-    })
-}
-
-fn create_parent(path: &Path) -> Result<()> {
-    let dir = path
-        .parent()
-        .expect("output files lie inside the staging folder");
-    std::fs::create_dir_all(dir).map_err(Error::io("create", dir))
-}
-
 /// Two outputs at the same path: a page and a static file or attachment.
-fn check_collisions(config: &Config, pages: &[OutputFile], copies: &[CopiedFile]) -> Result<()> {
-    let mut seen: BTreeMap<&Path, String> = BTreeMap::new();
-    for page in pages {
-        seen.insert(&page.path, "a generated page".into());
-    }
+pub fn check_collisions(config: &Config, pages: &[PathBuf], copies: &[CopiedFile]) -> Result<()> {
+    let mut seen: BTreeMap<&Path, String> = pages
+        .iter()
+        .map(|p| (p.as_path(), "a generated page".to_string()))
+        .collect();
     let mut errors = Vec::new();
     for copy in copies {
         let origin = config.display_path(&copy.from);
@@ -173,31 +144,4 @@ fn check_collisions(config: &Config, pages: &[OutputFile], copies: &[CopiedFile]
         }
     }
     Error::collect(errors)
-}
-
-/// Replaces `output` with the staging folder: the old output is moved aside, the new one moved
-/// in, and only then is the old one deleted.
-fn swap_in(staging: tempfile::TempDir, output: &Path) -> Result<()> {
-    let staged = staging.keep();
-    if !output.exists() {
-        return std::fs::rename(&staged, output).map_err(Error::io("move the new site to", output));
-    }
-    if !output.is_dir() {
-        let _ = std::fs::remove_dir_all(&staged);
-        return Err(Error::Usage {
-            message: format!("{} exists and is not a folder", output.display()),
-            hint: Some("remove it or choose another --output".into()),
-        });
-    }
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let old = output.with_file_name(format!(".{name}.old-{}", std::process::id()));
-    std::fs::rename(output, &old).map_err(Error::io("move aside", output))?;
-    if let Err(e) = std::fs::rename(&staged, output) {
-        let _ = std::fs::rename(&old, output);
-        return Err(Error::io("move the new site to", output)(e));
-    }
-    std::fs::remove_dir_all(&old).map_err(Error::io("remove the previous site in", &old))
 }

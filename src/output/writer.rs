@@ -1,0 +1,225 @@
+//! Writing a build. Files are staged in a folder beside the output and moved in only when the
+//! whole build has succeeded, so a failed build changes nothing. With the cache of the last
+//! build, only files whose bytes changed are moved in: the others keep their modification
+//! time, and files that are no longer produced are removed.
+
+use std::path::{Path, PathBuf};
+
+use xxhash_rust::xxh3::xxh3_128;
+
+use super::cache::{Cache, Entry};
+use crate::config::Config;
+use crate::error::{Error, Result};
+
+/// What happened to one output file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub path: PathBuf,
+    pub entry: Entry,
+    /// Whether new bytes were staged (and will replace or create the file).
+    pub staged: bool,
+    /// Whether the file was made again (rendered or copied) rather than reused from the cache.
+    pub made: bool,
+}
+
+/// Counts of a finished build.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Written {
+    /// Files the build produces.
+    pub files: usize,
+    /// Files made again because their inputs changed.
+    pub made: usize,
+    /// Files whose bytes were written.
+    pub written: usize,
+    /// Files of the last build that are gone.
+    pub removed: usize,
+}
+
+/// A build in progress.
+pub struct Writer {
+    output: PathBuf,
+    staging: tempfile::TempDir,
+    /// The last build's cache, when the output folder is known to be made by it.
+    previous: Option<Cache>,
+}
+
+impl Writer {
+    /// Prepares the staging folder. Without a usable cache, the whole output is rebuilt in the
+    /// staging folder and swapped in at the end.
+    pub fn start(config: &Config) -> Result<Writer> {
+        let output = config.output_dir.clone();
+        let parent = output
+            .parent()
+            .expect("check_target refuses a root output folder");
+        std::fs::create_dir_all(parent).map_err(Error::io("create", parent))?;
+        let staging = tempfile::Builder::new()
+            .prefix(".bulletin-staging-")
+            .tempdir_in(parent)
+            .map_err(Error::io("create a staging folder in", parent))?;
+        let previous = if output.is_dir() {
+            Cache::load(&Cache::location(&output))
+        } else {
+            None
+        };
+        Ok(Writer {
+            output,
+            staging,
+            previous,
+        })
+    }
+
+    /// The last build's entry for `path`, if the file it describes is still there.
+    fn previous(&self, path: &Path) -> Option<Entry> {
+        let entry = *self.previous.as_ref()?.entries.get(path)?;
+        self.output.join(path).is_file().then_some(entry)
+    }
+
+    /// Whether a file made from `inputs` is already in the output: then it is neither made
+    /// nor written.
+    pub fn reuse(&self, path: &Path, inputs: u128) -> Option<Outcome> {
+        let entry = self.previous(path).filter(|entry| entry.inputs == inputs)?;
+        Some(Outcome {
+            path: path.to_path_buf(),
+            entry,
+            staged: false,
+            made: false,
+        })
+    }
+
+    /// Stages new bytes for `path`, unless the output already holds exactly these bytes.
+    pub fn put(&self, path: &Path, inputs: u128, bytes: &[u8]) -> Result<Outcome> {
+        let entry = Entry {
+            inputs,
+            bytes: xxh3_128(bytes),
+        };
+        let same = self
+            .previous(path)
+            .is_some_and(|old| old.bytes == entry.bytes);
+        if !same {
+            let staged = self.staging.path().join(path);
+            create_parent(&staged)?;
+            std::fs::write(&staged, bytes).map_err(Error::io("write", &staged))?;
+        }
+        Ok(Outcome {
+            path: path.to_path_buf(),
+            entry,
+            staged: !same,
+            made: true,
+        })
+    }
+
+    /// Stages a copy of `from` at `path`, unless the same file is already there. `inputs`
+    /// identifies the source (its path, size and modification time).
+    pub fn copy(&self, from: &Path, path: &Path, inputs: u128) -> Result<Outcome> {
+        if let Some(outcome) = self.reuse(path, inputs) {
+            return Ok(outcome);
+        }
+        let staged = self.staging.path().join(path);
+        create_parent(&staged)?;
+        std::fs::copy(from, &staged).map_err(Error::io("copy", from))?;
+        Ok(Outcome {
+            path: path.to_path_buf(),
+            entry: Entry {
+                inputs,
+                bytes: inputs,
+            },
+            staged: true,
+            made: true,
+        })
+    }
+
+    /// Moves the staged files into the output, removes the files no longer produced, and
+    /// records the new cache.
+    pub fn commit(self, outcomes: Vec<Outcome>) -> Result<Written> {
+        let mut written = Written {
+            files: outcomes.len(),
+            made: outcomes.iter().filter(|o| o.made).count(),
+            written: outcomes.iter().filter(|o| o.staged).count(),
+            removed: 0,
+        };
+        let cache = Cache {
+            entries: outcomes.iter().map(|o| (o.path.clone(), o.entry)).collect(),
+        };
+        match &self.previous {
+            None => {
+                written.removed = swap_in(self.staging, &self.output)?;
+            }
+            Some(previous) => {
+                for outcome in outcomes.iter().filter(|o| o.staged) {
+                    let target = self.output.join(&outcome.path);
+                    create_parent(&target)?;
+                    let staged = self.staging.path().join(&outcome.path);
+                    std::fs::rename(&staged, &target)
+                        .map_err(Error::io("move into place", &target))?;
+                }
+                for stale in previous
+                    .entries
+                    .keys()
+                    .filter(|p| !cache.entries.contains_key(*p))
+                {
+                    remove_with_empty_parents(&self.output, stale)?;
+                    written.removed += 1;
+                }
+            }
+        }
+        cache.save(&Cache::location(&self.output))?;
+        Ok(written)
+    }
+}
+
+fn create_parent(path: &Path) -> Result<()> {
+    let dir = path.parent().expect("output files lie inside a folder");
+    std::fs::create_dir_all(dir).map_err(Error::io("create", dir))
+}
+
+/// Removes a file the last build made, then the folders it leaves empty.
+fn remove_with_empty_parents(output: &Path, relative: &Path) -> Result<()> {
+    let path = output.join(relative);
+    match std::fs::remove_file(&path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(Error::io("remove", &path)(e)),
+    }
+    let mut dir = path.parent();
+    while let Some(folder) = dir {
+        if folder == output || std::fs::remove_dir(folder).is_err() {
+            break;
+        }
+        dir = folder.parent();
+    }
+    Ok(())
+}
+
+/// Replaces `output` with the staging folder: the old output is moved aside, the new one moved
+/// in, and only then is the old one deleted. Returns how many files the old output held.
+fn swap_in(staging: tempfile::TempDir, output: &Path) -> Result<usize> {
+    let staged = staging.keep();
+    if !output.exists() {
+        std::fs::rename(&staged, output).map_err(Error::io("move the new site to", output))?;
+        return Ok(0);
+    }
+    if !output.is_dir() {
+        let _ = std::fs::remove_dir_all(&staged);
+        return Err(Error::Usage {
+            message: format!("{} exists and is not a folder", output.display()),
+            hint: Some("remove it or choose another --output".into()),
+        });
+    }
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let old = output.with_file_name(format!(".{name}.old-{}", std::process::id()));
+    std::fs::rename(output, &old).map_err(Error::io("move aside", output))?;
+    if let Err(e) = std::fs::rename(&staged, output) {
+        let _ = std::fs::rename(&old, output);
+        return Err(Error::io("move the new site to", output)(e));
+    }
+    let count = walkdir::WalkDir::new(&old)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .count();
+    std::fs::remove_dir_all(&old).map_err(Error::io("remove the previous site in", &old))?;
+    Ok(count)
+}

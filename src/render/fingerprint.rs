@@ -1,0 +1,239 @@
+//! Fingerprints of what each output file is made from. A file whose fingerprint matches the
+//! last build's is neither rendered nor written again.
+//!
+//! Every page reads the same global inputs (the program, the configuration, the templates, the
+//! locale and the `site` variable) and the articles it shows. A page's fingerprint is the
+//! global one combined with the fingerprints of those articles and the few numbers that shape
+//! it (page counts, neighbouring periods, calendar counts).
+
+use chrono::Datelike;
+use xxhash_rust::xxh3::Xxh3;
+
+use super::jobs::{FeedScope, Job};
+use crate::config::Config;
+use crate::site::Site;
+use crate::site::dates::Period;
+use crate::site::pagination::{page_count, page_range};
+
+/// Feeds values into a hash without ambiguity between neighbouring values.
+struct Feed(Xxh3);
+
+impl Feed {
+    fn new(global: u128) -> Feed {
+        let mut hasher = Xxh3::new();
+        hasher.update(&global.to_le_bytes());
+        Feed(hasher)
+    }
+
+    fn text(&mut self, text: &str) -> &mut Feed {
+        self.number(text.len() as u128);
+        self.0.update(text.as_bytes());
+        self
+    }
+
+    fn number(&mut self, n: u128) -> &mut Feed {
+        self.0.update(&n.to_le_bytes());
+        self
+    }
+
+    fn finish(&self) -> u128 {
+        self.0.digest128()
+    }
+}
+
+/// The fingerprints of one build.
+pub struct Fingerprints {
+    global: u128,
+    articles: Vec<u128>,
+}
+
+impl Fingerprints {
+    /// `global_inputs` holds everything every page reads: the templates, the `site` and `i18n`
+    /// values as JSON, and anything else the caller knows of.
+    pub fn new(config: &Config, site: &Site, global_inputs: &[String]) -> Fingerprints {
+        let mut global = Feed::new(0);
+        global
+            .text(env!("CARGO_PKG_VERSION"))
+            .number(program_fingerprint());
+        global.text(&settings(config));
+        for input in global_inputs {
+            global.text(input);
+        }
+        let global = global.finish();
+        let articles = site
+            .articles
+            .iter()
+            .map(|article| {
+                Feed::new(global)
+                    .text(&article.path.to_string_lossy())
+                    .text(&article.url)
+                    .number(article.source_hash)
+                    .text(&article.content)
+                    .text(&article.summary)
+                    .finish()
+            })
+            .collect();
+        Fingerprints { global, articles }
+    }
+
+    /// The fingerprint of everything `job` reads.
+    pub fn of(&self, job: Job, config: &Config, site: &Site) -> u128 {
+        let mut feed = Feed::new(self.global);
+        feed.text(&job.url(config, site));
+        let list = |feed: &mut Feed, list: &[usize], per_page: usize, page: usize| {
+            feed.number(page_count(list.len(), per_page) as u128);
+            for &index in &list[page_range(list.len(), per_page, page)] {
+                feed.number(self.articles[index]);
+            }
+        };
+        match job {
+            Job::Home { page } => {
+                let all: Vec<usize> = (0..site.articles.len()).collect();
+                list(&mut feed, &all, config.home_latest, page);
+            }
+            Job::Section { section, page } => list(
+                &mut feed,
+                &site.sections[section].articles,
+                config.paginate,
+                page,
+            ),
+            Job::Article(index) | Job::Print(index) => {
+                let (older, newer) = site.neighbours(index);
+                for article in [Some(index), older, newer] {
+                    feed.number(article.map_or(0, |i| self.articles[i]));
+                }
+            }
+            Job::Alias { article, .. } => {
+                feed.number(self.articles[article]);
+            }
+            Job::Archive { archive } => {
+                for (year, entry) in &site.archives[archive].years {
+                    feed.number(*year as u128);
+                    for (month, list) in &entry.months {
+                        feed.number(*month as u128)
+                            .number(list.articles.len() as u128);
+                    }
+                }
+            }
+            Job::Period {
+                archive,
+                period,
+                page,
+            } => {
+                let dates = &site.archives[archive];
+                list(&mut feed, dates.articles(period), config.paginate, page);
+                self.period_shape(&mut feed, site, archive, period);
+            }
+            Job::Edition { archive, period } => {
+                let items = site.archives[archive].articles(period);
+                list(&mut feed, items, items.len().max(1), 1);
+                self.period_shape(&mut feed, site, archive, period);
+            }
+            Job::Taxonomy { kind } => {
+                for term in &site.taxonomy(kind).terms {
+                    feed.text(&term.name).number(term.articles.len() as u128);
+                }
+            }
+            Job::Term { kind, term, page } => {
+                let entry = &site.taxonomy(kind).terms[term];
+                feed.text(&entry.name);
+                list(&mut feed, &entry.articles, config.paginate, page);
+            }
+            Job::Feed { scope, .. } => {
+                let items: Vec<usize> = match scope {
+                    FeedScope::Site => (0..site.articles.len().min(config.feed_limit)).collect(),
+                    FeedScope::Section(index) => site.sections[index].articles.clone(),
+                    FeedScope::Category(term) => {
+                        feed.text(&site.categories.terms[term].name);
+                        site.categories.terms[term].articles.clone()
+                    }
+                };
+                let shown = &items[..items.len().min(config.feed_limit)];
+                if shown.is_empty() {
+                    feed.text(&config.now.to_rfc3339());
+                }
+                list(&mut feed, shown, shown.len().max(1), 1);
+            }
+            Job::NotFound | Job::Sitemap { .. } | Job::NewsSitemap | Job::Robots => {}
+        }
+        feed.finish()
+    }
+
+    /// What an archive page shows besides its articles: its neighbours, and the counts of its
+    /// months (a year) or days (a month).
+    fn period_shape(&self, feed: &mut Feed, site: &Site, archive: usize, period: Period) {
+        let dates = &site.archives[archive];
+        let (earlier, later) = dates.neighbours(period);
+        for neighbour in [earlier, later] {
+            feed.text(&neighbour.map(Period::path).unwrap_or_default());
+        }
+        match period {
+            Period::Year(year) => {
+                for (month, list) in dates
+                    .years
+                    .get(&year)
+                    .map(|y| &y.months)
+                    .into_iter()
+                    .flatten()
+                {
+                    feed.number(*month as u128)
+                        .number(list.articles.len() as u128);
+                }
+            }
+            Period::Month(year, month) => {
+                for (day, list) in dates
+                    .month(year, month)
+                    .map(|m| &m.days)
+                    .into_iter()
+                    .flatten()
+                {
+                    feed.number(*day as u128).number(list.len() as u128);
+                }
+            }
+            Period::Day(date) => {
+                feed.number(date.num_days_from_ce() as u128);
+            }
+        }
+    }
+}
+
+/// The settings that shape pages, as text (the build time is left out: it changes every run).
+fn settings(config: &Config) -> String {
+    format!(
+        "{}|{:?}|{}|{}|{}|{}|{}|{:?}|{}|{}|{:?}|{}|{}|{:?}|{}|{}|{}",
+        config.title,
+        config.description,
+        config.base_url,
+        config.language,
+        config.timezone.name(),
+        config.theme,
+        config.date_format,
+        config.permalink,
+        config.home_latest,
+        config.paginate,
+        config.week_start,
+        config.per_section_archives,
+        config.safe_html,
+        config.extra,
+        config.feed_limit,
+        config.feed_full_content,
+        config.drafts,
+    )
+}
+
+/// A fingerprint of the running program (its path, size and modification time), so that a
+/// rebuilt or upgraded `bulletin` renders everything again.
+fn program_fingerprint() -> u128 {
+    let Ok(path) = std::env::current_exe() else {
+        return 0;
+    };
+    let Ok(meta) = std::fs::metadata(&path) else {
+        return 0;
+    };
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+    let text = format!("{}|{}|{:?}", path.display(), meta.len(), modified);
+    xxhash_rust::xxh3::xxh3_128(text.as_bytes())
+}

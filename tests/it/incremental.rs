@@ -1,0 +1,228 @@
+//! Rebuilds: the output after any change equals a clean build, and only changed files are
+//! written.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use crate::support::{build_ok, read, site, tree, write};
+
+fn article(title: &str, date: &str, tags: &str) -> String {
+    format!(
+        "+++\ntitle = \"{title}\"\ndate = \"{date}\"\ncategory = \"Notices\"\ntags = [{tags}]\n+++\nAbout {title}.\n\nSee [the other](b.md).\n"
+    )
+}
+
+fn starting_site() -> tempfile::TempDir {
+    site(&[
+        (
+            "bulletin.toml",
+            "theme = \"mini\"\npaginate = 2\n[home]\nlatest = 2\n",
+        ),
+        (
+            "content/news/a.md",
+            &article("Alpha", "2017-09-18 10:00:00", "\"x\""),
+        ),
+        (
+            "content/news/b.md",
+            &article("Beta", "2017-09-19 10:00:00", "\"x\", \"y\""),
+        ),
+        (
+            "content/news/c.md",
+            &article("Gamma", "2017-10-02 10:00:00", ""),
+        ),
+        (
+            "content/notices/d.md",
+            &article("Delta", "2018-01-05 10:00:00", "\"y\""),
+        ),
+        (
+            "content/news/e/index.md",
+            "+++\ntitle = \"Epsilon\"\ndate = \"2016-05-05\"\n+++\n![p](p.svg)\n",
+        ),
+        ("content/news/e/p.svg", "<svg/>"),
+    ])
+}
+
+/// Every file of the output with its modification time.
+fn times(dir: &Path) -> BTreeMap<PathBuf, SystemTime> {
+    tree(dir)
+        .into_keys()
+        .map(|p| {
+            let time = std::fs::metadata(dir.join(&p)).unwrap().modified().unwrap();
+            (p, time)
+        })
+        .collect()
+}
+
+/// Applies `change` to a built site, rebuilds it, and checks that the output equals a clean
+/// build of the changed sources.
+fn rebuild_matches_clean_build(change: impl Fn(&Path)) {
+    let dir = starting_site();
+    build_ok(dir.path(), &[]);
+    change(dir.path());
+    build_ok(dir.path(), &[]);
+    let clean = tempfile::tempdir().unwrap();
+    let sources: Vec<_> = tree(dir.path())
+        .into_iter()
+        .filter(|(p, _)| {
+            !p.starts_with("output") && !p.to_string_lossy().contains("bulletin-cache")
+        })
+        .collect();
+    for (path, bytes) in &sources {
+        write(clean.path(), &path.to_string_lossy(), bytes);
+    }
+    build_ok(clean.path(), &[]);
+    let rebuilt = tree(&dir.path().join("output"));
+    let fresh = tree(&clean.path().join("output"));
+    assert_eq!(
+        rebuilt.keys().collect::<Vec<_>>(),
+        fresh.keys().collect::<Vec<_>>(),
+        "the same files"
+    );
+    for (path, bytes) in &fresh {
+        assert!(
+            rebuilt[path] == *bytes,
+            "{} differs from a clean build",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn unchanged_rebuild_writes_no_file() {
+    let dir = starting_site();
+    build_ok(dir.path(), &[]);
+    let before = times(&dir.path().join("output"));
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    build_ok(dir.path(), &[]);
+    assert_eq!(before, times(&dir.path().join("output")));
+}
+
+#[test]
+fn editing_an_article_rewrites_only_what_shows_it() {
+    let dir = starting_site();
+    build_ok(dir.path(), &[]);
+    let before = times(&dir.path().join("output"));
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let path = dir.path().join("content/notices/d.md");
+    let text = std::fs::read_to_string(&path).unwrap() + "\nA new paragraph.\n";
+    std::fs::write(&path, text).unwrap();
+    build_ok(dir.path(), &[]);
+    let after = times(&dir.path().join("output"));
+    let changed: Vec<&PathBuf> = after
+        .keys()
+        .filter(|p| before.get(*p) != after.get(*p))
+        .collect();
+    let changed: Vec<String> = changed.iter().map(|p| p.display().to_string()).collect();
+    assert!(
+        changed.contains(&"notices/2018/01/05/d/index.html".to_string()),
+        "{changed:?}"
+    );
+    assert!(
+        !changed.iter().any(|p| p.starts_with("news/2017")),
+        "other articles untouched: {changed:?}"
+    );
+    assert!(!changed.contains(&"style.css".to_string()));
+    assert!(
+        changed.len() < after.len() / 3,
+        "{} of {} files rewritten: {changed:?}",
+        changed.len(),
+        after.len()
+    );
+}
+
+#[test]
+fn edit_gives_the_same_output_as_a_clean_build() {
+    rebuild_matches_clean_build(|root| {
+        let path = root.join("content/news/b.md");
+        let text = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace("Beta", "Beta Revised");
+        std::fs::write(path, text).unwrap();
+    });
+}
+
+#[test]
+fn added_article_gives_the_same_output_as_a_clean_build() {
+    rebuild_matches_clean_build(|root| {
+        write(
+            root,
+            "content/news/f.md",
+            article("Zeta", "2017-09-18 12:00:00", "\"z\"").as_bytes(),
+        );
+    });
+}
+
+#[test]
+fn deleted_article_gives_the_same_output_as_a_clean_build() {
+    rebuild_matches_clean_build(|root| {
+        std::fs::remove_file(root.join("content/news/c.md")).unwrap()
+    });
+}
+
+#[test]
+fn renamed_article_gives_the_same_output_as_a_clean_build() {
+    rebuild_matches_clean_build(|root| {
+        std::fs::rename(
+            root.join("content/news/a.md"),
+            root.join("content/news/a-renamed.md"),
+        )
+        .unwrap();
+    });
+}
+
+#[test]
+fn changed_template_gives_the_same_output_as_a_clean_build() {
+    rebuild_matches_clean_build(|root| {
+        write(
+            root,
+            "templates/section.html",
+            b"section {{ section.title }} {{ articles | length }}",
+        );
+    });
+}
+
+#[test]
+fn changed_config_gives_the_same_output_as_a_clean_build() {
+    rebuild_matches_clean_build(|root| {
+        write(
+            root,
+            "bulletin.toml",
+            b"theme = \"mini\"\npaginate = 3\ntitle = \"Renamed\"\n",
+        );
+    });
+}
+
+#[test]
+fn changed_attachment_and_static_file_are_copied_again() {
+    rebuild_matches_clean_build(|root| {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        write(root, "content/news/e/p.svg", b"<svg id=\"new\"/>");
+        write(
+            root,
+            "themes/mini/static/style.css",
+            b"body { color: navy; }\n",
+        );
+    });
+}
+
+#[test]
+fn files_removed_from_the_sources_leave_the_output() {
+    let dir = starting_site();
+    build_ok(dir.path(), &[]);
+    assert!(
+        dir.path()
+            .join("output/notices/2018/01/05/d/index.html")
+            .exists()
+    );
+    std::fs::remove_file(dir.path().join("content/notices/d.md")).unwrap();
+    build_ok(dir.path(), &[]);
+    assert!(
+        !dir.path().join("output/notices/2018/01/05/d").exists(),
+        "its folder is gone too"
+    );
+    assert!(
+        !dir.path().join("output/tags/y/index.html").exists()
+            || read(dir.path(), "output/tags/y/index.html").contains("Beta")
+    );
+}

@@ -162,7 +162,9 @@ impl Writer {
                 }
             }
         }
-        cache.save(&Cache::location(&self.output))?;
+        if self.previous.as_ref() != Some(&cache) {
+            cache.save(&Cache::location(&self.output))?;
+        }
         Ok(written)
     }
 }

@@ -82,15 +82,19 @@ pub struct SectionView<'a> {
     pub description: Option<&'a str>,
     pub url: String,
     pub count: usize,
+    /// The section's own date archive, when it has one.
+    pub archive_url: Option<String>,
 }
 
 impl<'a> SectionView<'a> {
     pub fn new(config: &Config, index: &'a SectionIndex) -> Self {
+        let url = index.section.url(&config.base_path);
         SectionView {
             name: &index.section.name,
             title: &index.section.title,
             description: index.section.description.as_deref(),
-            url: index.section.url(&config.base_path),
+            archive_url: index.has_archive.then(|| format!("{url}archive/")),
+            url,
             count: index.articles.len(),
         }
     }
@@ -323,10 +327,10 @@ pub struct ArchiveView<'a> {
 
 /// Articles of one month within a year's page.
 #[derive(Debug, Serialize)]
-pub struct GroupView<'a> {
+pub struct GroupView {
     pub label: String,
     pub url: String,
-    pub articles: Vec<ArticleView<'a>>,
+    pub articles: Vec<serde_json::Value>,
 }
 
 /// `calendar`: a month as weeks of seven cells.
@@ -401,4 +405,27 @@ pub struct TermView<'a> {
 pub struct TagLink<'a> {
     pub name: &'a str,
     pub url: String,
+}
+
+/// The variables of one page, gathered as JSON and handed to Tera without another copy.
+#[derive(Debug, Default)]
+pub struct Vars(serde_json::Map<String, serde_json::Value>);
+
+impl Vars {
+    /// Adds a view, serialised.
+    pub fn insert<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
+        let value = serde_json::to_value(value).expect("views serialise to JSON");
+        self.0.insert(key.to_string(), value);
+    }
+
+    /// Adds a value that is JSON already.
+    pub fn put(&mut self, key: &str, value: serde_json::Value) {
+        self.0.insert(key.to_string(), value);
+    }
+
+    /// The Tera context.
+    pub fn into_context(self) -> tera::Context {
+        tera::Context::from_value(serde_json::Value::Object(self.0))
+            .expect("an object is a context")
+    }
 }

@@ -96,7 +96,7 @@ pub fn fill(
     site: &Site,
     scope: FeedScope,
     format: FeedFormat,
-    context: &mut tera::Context,
+    context: &mut super::context::Vars,
 ) {
     let list = articles_of(site, scope);
     let shown = &list[..list.len().min(config.feed_limit)];

@@ -18,7 +18,7 @@ use crate::config::Config;
 use crate::error::{Error, Location, Result};
 use crate::output::writer::{Outcome, Writer};
 use crate::site::Site;
-use context::{PageView, SiteView};
+use context::{PageView, SiteView, Vars};
 use fingerprint::Fingerprints;
 use jobs::Job;
 use pages::Shared;
@@ -366,16 +366,19 @@ fn quoted_names(detail: &str) -> impl Iterator<Item = &str> {
 /// Escapes text for HTML. Unlike Tera's default it leaves `/` alone, so URLs stay readable.
 fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + 16);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut rest = input;
+    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+        out.push_str(&rest[..at]);
+        out.push_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        });
+        rest = &rest[at + 1..];
     }
+    out.push_str(rest);
     out
 }
 
@@ -470,11 +473,7 @@ pub fn render_site(
         site,
         &templates.global_inputs(config, site, &site_view),
     );
-    let shared = Shared {
-        config,
-        site,
-        site_view,
-    };
+    let shared = Shared::new(config, site, site_view);
     let results: Vec<Result<Outcome>> = jobs
         .par_iter()
         .map(|&job| {
@@ -519,7 +518,7 @@ fn render_one(shared: &Shared, templates: &Templates, jobs: &[Job], job: Job) ->
         return Ok(sitemap::render(job, config, site, jobs));
     }
     let url = job.url(config, site);
-    let mut context = tera::Context::new();
+    let mut context = Vars::default();
     let page = shared.fill(job, &mut context);
     let mut feeds = feeds::feed_links(config, site, jobs::FeedScope::Site);
     feeds.extend(page.feeds);
@@ -539,7 +538,11 @@ fn render_one(shared: &Shared, templates: &Templates, jobs: &[Job], job: Job) ->
         json_ld: page.json_ld,
     };
     context.insert("page", &view);
-    let html = templates.render(page.template, &context, &job.origin(config, site))?;
+    let html = templates.render(
+        page.template,
+        &context.into_context(),
+        &job.origin(config, site),
+    )?;
     Ok(html.into_bytes())
 }
 

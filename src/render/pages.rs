@@ -1,12 +1,15 @@
 //! One function per kind of page: each fills the template context from the site.
 
+use std::sync::OnceLock;
+
 use chrono::Datelike;
+use serde_json::Value;
 
 use super::context::{
     ArchiveView, ArticleView, CalendarView, Crumb, GroupView, MonthLink, PaginationView,
     PeriodLink, PeriodView, SectionView, YearEntry,
 };
-use super::context::{TaxonomyView, TermView};
+use super::context::{TaxonomyView, TermView, Vars};
 use super::feeds::{self, FeedLink, feed_links, feed_title};
 use super::jobs::{FeedScope, Job, archive_url, period_url, term_url};
 use super::metadata;
@@ -29,7 +32,23 @@ fn absolute(config: &Config, src: &str) -> String {
 pub struct Shared<'a> {
     pub config: &'a Config,
     pub site: &'a Site,
-    pub site_view: tera::Value,
+    pub site_view: Value,
+    pub i18n: Value,
+    /// Each article's listing view, made when first needed.
+    pub summaries: Vec<OnceLock<Value>>,
+}
+
+impl<'a> Shared<'a> {
+    /// The shared views of a build.
+    pub fn new(config: &'a Config, site: &'a Site, site_view: Value) -> Self {
+        Shared {
+            config,
+            site,
+            site_view,
+            i18n: serde_json::to_value(&config.locale).expect("locales serialise to JSON"),
+            summaries: (0..site.articles.len()).map(|_| OnceLock::new()).collect(),
+        }
+    }
 }
 
 /// The template and the `page` values a job chose.
@@ -63,10 +82,10 @@ impl Page {
 
 impl Shared<'_> {
     /// Fills `context` for one job and says which template renders it.
-    pub fn fill(&self, job: Job, context: &mut tera::Context) -> Page {
-        context.insert("site", &self.site_view);
+    pub fn fill(&self, job: Job, context: &mut Vars) -> Page {
+        context.put("site", self.site_view.clone());
         context.insert("lang", &self.config.language);
-        context.insert("i18n", &self.config.locale);
+        context.put("i18n", self.i18n.clone());
         match job {
             Job::Home { page } => self.home(context, page),
             Job::Section { section, page } => self.section(context, section, page),
@@ -97,11 +116,18 @@ impl Shared<'_> {
         }
     }
 
-    fn summaries(&self, indices: &[usize]) -> Vec<ArticleView<'_>> {
-        indices
-            .iter()
-            .map(|&i| ArticleView::new(self.config, self.site, i, false))
-            .collect()
+    /// The listing view of an article, made once per build and copied into every listing.
+    fn summary(&self, index: usize) -> Value {
+        self.summaries[index]
+            .get_or_init(|| {
+                let view = ArticleView::new(self.config, self.site, index, false);
+                serde_json::to_value(view).expect("views serialise to JSON")
+            })
+            .clone()
+    }
+
+    fn summaries(&self, indices: &[usize]) -> Vec<Value> {
+        indices.iter().map(|&i| self.summary(i)).collect()
     }
 
     fn crumb(&self, title: impl Into<String>, url: String) -> Crumb {
@@ -121,19 +147,19 @@ impl Shared<'_> {
     /// Inserts `articles` and `pagination` for page `page` of a listing at `base`.
     fn paginate(
         &self,
-        context: &mut tera::Context,
+        context: &mut Vars,
         list: &[usize],
         per_page: usize,
         base: &str,
         page: usize,
     ) {
         let range = page_range(list.len(), per_page, page);
-        context.insert("articles", &self.summaries(&list[range]));
+        context.put("articles", Value::Array(self.summaries(&list[range])));
         let total = page_count(list.len(), per_page);
         context.insert("pagination", &PaginationView::new(base, page, total));
     }
 
-    fn home(&self, context: &mut tera::Context, page: usize) -> Page {
+    fn home(&self, context: &mut Vars, page: usize) -> Page {
         let all: Vec<usize> = (0..self.site.articles.len()).collect();
         let base = self.config.base_path.clone();
         self.paginate(context, &all, self.config.home_latest, &base, page);
@@ -146,7 +172,7 @@ impl Shared<'_> {
         Page::new("index.html", "home", self.config.title.clone())
     }
 
-    fn section(&self, context: &mut tera::Context, index: usize, page: usize) -> Page {
+    fn section(&self, context: &mut Vars, index: usize, page: usize) -> Page {
         let section = &self.site.sections[index];
         let view = SectionView::new(self.config, section);
         self.paginate(
@@ -168,7 +194,7 @@ impl Shared<'_> {
         result
     }
 
-    fn article(&self, context: &mut tera::Context, index: usize, print: bool) -> Page {
+    fn article(&self, context: &mut Vars, index: usize, print: bool) -> Page {
         let article = &self.site.articles[index];
         let section = &self.site.section_of(index).section;
         let (older, newer) = self.site.neighbours(index);
@@ -176,8 +202,8 @@ impl Shared<'_> {
             "article",
             &ArticleView::new(self.config, self.site, index, true),
         );
-        context.insert("prev", &self.summaries(older.as_slice()).pop());
-        context.insert("next", &self.summaries(newer.as_slice()).pop());
+        context.put("prev", older.map_or(Value::Null, |i| self.summary(i)));
+        context.put("next", newer.map_or(Value::Null, |i| self.summary(i)));
         let section_crumb = self.crumb(&section.title, section.url(&self.config.base_path));
         let trail = [self.home_crumb(), section_crumb];
         context.insert("breadcrumbs", &trail);
@@ -199,7 +225,7 @@ impl Shared<'_> {
         page
     }
 
-    fn taxonomy(&self, context: &mut tera::Context, kind: Kind) -> Page {
+    fn taxonomy(&self, context: &mut Vars, kind: Kind) -> Page {
         let terms: Vec<TermView> = (0..self.site.taxonomy(kind).terms.len())
             .map(|term| self.term_view(kind, term))
             .collect();
@@ -227,7 +253,7 @@ impl Shared<'_> {
         }
     }
 
-    fn term(&self, context: &mut tera::Context, kind: Kind, term: usize, page: usize) -> Page {
+    fn term(&self, context: &mut Vars, kind: Kind, term: usize, page: usize) -> Page {
         let view = self.term_view(kind, term);
         let list = &self.site.taxonomy(kind).terms[term].articles;
         self.paginate(context, list, self.config.paginate, &view.url, page);
@@ -253,7 +279,7 @@ impl Shared<'_> {
         result
     }
 
-    fn alias(&self, context: &mut tera::Context, index: usize) -> Page {
+    fn alias(&self, context: &mut Vars, index: usize) -> Page {
         let article = &self.site.articles[index];
         context.insert(
             "target",
@@ -263,7 +289,7 @@ impl Shared<'_> {
         Page::new("alias.html", "alias", article.title.clone())
     }
 
-    fn not_found(&self, context: &mut tera::Context) -> Page {
+    fn not_found(&self, context: &mut Vars) -> Page {
         context.insert("breadcrumbs", &Vec::<Crumb>::new());
         Page::new(
             "404.html",
@@ -287,7 +313,7 @@ impl Shared<'_> {
         Some(SectionView::new(self.config, &self.site.sections[section]))
     }
 
-    fn archive(&self, context: &mut tera::Context, archive: usize) -> Page {
+    fn archive(&self, context: &mut Vars, archive: usize) -> Page {
         let dates = &self.site.archives[archive];
         let locale = &self.config.locale;
         let years = dates
@@ -413,13 +439,7 @@ impl Shared<'_> {
         trail
     }
 
-    fn period(
-        &self,
-        context: &mut tera::Context,
-        archive: usize,
-        period: Period,
-        page: usize,
-    ) -> Page {
+    fn period(&self, context: &mut Vars, archive: usize, period: Period, page: usize) -> Page {
         let dates = &self.site.archives[archive];
         let list = dates.articles(period);
         let view = self.period_view(archive, period);
@@ -444,7 +464,7 @@ impl Shared<'_> {
     }
 
     /// A year page's articles grouped by month, in the order given (newest first).
-    fn groups(&self, archive: usize, list: &[usize]) -> Vec<GroupView<'_>> {
+    fn groups(&self, archive: usize, list: &[usize]) -> Vec<GroupView> {
         let mut groups: Vec<(Period, Vec<usize>)> = Vec::new();
         for &index in list {
             let date = self.site.articles[index].date;
@@ -475,7 +495,7 @@ impl Shared<'_> {
         )
     }
 
-    fn edition(&self, context: &mut tera::Context, archive: usize, period: Period) -> Page {
+    fn edition(&self, context: &mut Vars, archive: usize, period: Period) -> Page {
         let dates = &self.site.archives[archive];
         let mut list = dates.articles(period).to_vec();
         if matches!(period, Period::Month(..)) {

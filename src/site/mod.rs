@@ -13,6 +13,8 @@ use dates::Archive;
 pub struct SectionIndex {
     pub section: Section,
     pub articles: Vec<usize>,
+    /// Whether the section has a date archive of its own.
+    pub has_archive: bool,
 }
 
 /// The whole site as data: what every render job reads.
@@ -31,7 +33,8 @@ pub struct Site {
 }
 
 impl Site {
-    /// Sorts the articles and builds the indexes; `per_section` adds an archive per section.
+    /// Sorts the articles and builds the indexes. `per_section` adds an archive per section
+    /// when there are several: a site's only section has the site's archive.
     pub fn new(content: Content, per_section: bool) -> Site {
         let mut articles = content.articles;
         articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.url.cmp(&b.url)));
@@ -41,6 +44,7 @@ impl Site {
             .map(|section| SectionIndex {
                 section,
                 articles: Vec::new(),
+                has_archive: false,
             })
             .collect();
         let mut placement = Vec::with_capacity(articles.len());
@@ -54,9 +58,10 @@ impl Site {
         }
         let all: Vec<usize> = (0..articles.len()).collect();
         let mut archives = vec![Archive::new(None, &articles, &all)];
-        if per_section {
-            for (index, section) in sections.iter().enumerate() {
+        if per_section && sections.len() > 1 {
+            for (index, section) in sections.iter_mut().enumerate() {
                 archives.push(Archive::new(Some(index), &articles, &section.articles));
+                section.has_archive = true;
             }
         }
         Site {

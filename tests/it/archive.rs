@@ -322,6 +322,10 @@ fn every_template_can_group_articles_and_draw_a_calendar() {
             "+++\ntitle = \"B\"\ndate = \"2016-05-01 10:00:00\"\n+++\n",
         ),
         (
+            "content/notices/c.md",
+            "+++\ntitle = \"C\"\ndate = \"2017-09-19 10:00:00\"\n+++\n",
+        ),
+        (
             "templates/index.html",
             "{% for g in articles | group_by_period(period=\"year\") %}[{{ g.label }}:{{ g.articles | length }}]{% endfor %}\
 {% set c = calendar(year=2017, month=9, section=\"news\") %}{% for w in c.weeks %}{% for d in w %}{% if d and d.count %}<{{ d.day }}={{ d.url }}>{% endif %}{% endfor %}{% endfor %}",
@@ -330,6 +334,24 @@ fn every_template_can_group_articles_and_draw_a_calendar() {
     build_ok(dir.path(), &[]);
     assert_eq!(
         read(dir.path(), "output/index.html"),
-        "[2017:1][2016:1]<18=/news/archive/2017/09/18/>"
+        "[2017:2][2016:1]<18=/news/archive/2017/09/18/>"
+    );
+}
+
+#[test]
+fn a_single_section_shares_the_site_archive() {
+    let dir = site(&[(
+        "content/news/a.md",
+        "+++\ntitle = \"A\"\ndate = \"2017-09-18\"\n+++\n",
+    )]);
+    build_ok(dir.path(), &[]);
+    assert!(
+        dir.path()
+            .join("output/archive/2017/09/18/index.html")
+            .exists()
+    );
+    assert!(
+        !dir.path().join("output/news/archive").exists(),
+        "no duplicate of the site archive"
     );
 }

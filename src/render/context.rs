@@ -21,7 +21,9 @@ pub struct SiteView<'a> {
     pub root: &'a str,
     pub language: &'a str,
     pub timezone: &'static str,
-    pub sections: Vec<SectionView<'a>>,
+    /// The sections, without counts: `site` is the same on every page, so adding an article
+    /// does not change it (the home page has `sections` with counts).
+    pub sections: Vec<SectionLink<'a>>,
     /// The theme's `extra` defaults overlaid with the site's `[extra]`.
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// The site-wide date archive.
@@ -38,7 +40,28 @@ pub struct TaxonomyLink {
     pub name: &'static str,
     pub title: String,
     pub url: String,
-    pub count: usize,
+}
+
+/// A section in `site.sections`.
+#[derive(Debug, Serialize)]
+pub struct SectionLink<'a> {
+    pub name: &'a str,
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub url: String,
+    pub archive_url: Option<String>,
+}
+
+impl<'a> From<SectionView<'a>> for SectionLink<'a> {
+    fn from(view: SectionView<'a>) -> Self {
+        SectionLink {
+            name: view.name,
+            title: view.title,
+            description: view.description,
+            url: view.url,
+            archive_url: view.archive_url,
+        }
+    }
 }
 
 impl<'a> SiteView<'a> {
@@ -56,7 +79,6 @@ impl<'a> SiteView<'a> {
                     name: kind.name(),
                     title: config.locale.label(kind.name()).to_string(),
                     url: format!("{}{}/", config.base_path, kind.name()),
-                    count: site.taxonomy(kind).terms.len(),
                 })
                 .collect(),
             title: &config.title,
@@ -68,7 +90,7 @@ impl<'a> SiteView<'a> {
             sections: site
                 .sections
                 .iter()
-                .map(|s| SectionView::new(config, s))
+                .map(|s| SectionLink::from(SectionView::new(config, s)))
                 .collect(),
         }
     }

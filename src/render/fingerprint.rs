@@ -90,6 +90,9 @@ impl Fingerprints {
             Job::Home { page } => {
                 let all: Vec<usize> = (0..site.articles.len()).collect();
                 list(&mut feed, &all, config.home_latest, page);
+                for section in &site.sections {
+                    feed.number(section.articles.len() as u128);
+                }
             }
             Job::Section { section, page } => list(
                 &mut feed,

@@ -163,6 +163,13 @@ impl Shared<'_> {
         let all: Vec<usize> = (0..self.site.articles.len()).collect();
         let base = self.config.base_path.clone();
         self.paginate(context, &all, self.config.home_latest, &base, page);
+        let sections: Vec<SectionView> = self
+            .site
+            .sections
+            .iter()
+            .map(|s| SectionView::new(self.config, s))
+            .collect();
+        context.insert("sections", &sections);
         let trail: Vec<Crumb> = if page > 1 {
             vec![self.home_crumb()]
         } else {

@@ -24,7 +24,7 @@ pub const MINI_THEME: &[(&str, &str)] = &[
         "themes/mini/templates/index.html",
         "{% extends \"base.html\" %}{% block content %}<ul>\n{% for a in articles %}<li><a href=\"{{ a.url }}\">{{ a.title }}</a> \
 <time datetime=\"{{ a.date_iso }}\">{{ a.date }}</time> {{ a.section_title }}: {{ a.summary }}</li>\n{% endfor %}</ul>\n\
-{% for s in site.sections %}<a href=\"{{ s.url }}\">{{ s.title }} ({{ s.count }})</a>\n{% endfor %}{% include \"nav.html\" %}{% endblock content %}",
+{% for s in sections %}<a href=\"{{ s.url }}\">{{ s.title }} ({{ s.count }})</a>\n{% endfor %}{% include \"nav.html\" %}{% endblock content %}",
     ),
     (
         "themes/mini/templates/section.html",

@@ -517,3 +517,58 @@ fn articles_link_their_category_and_tags() {
     assert!(page.contains("href=\"/tags/brics/\""));
     drop(dir);
 }
+
+#[test]
+#[ignore = "generates and builds 60,000 articles; .ci/run runs it in release mode"]
+fn sitemap_above_50000_urls_becomes_an_index_of_files_within_the_limit() {
+    let dir = site(&[(
+        "bulletin.toml",
+        "theme = \"mini\"\nbase_url = \"https://example.org/\"\n",
+    )]);
+    let generator = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_corpus.py");
+    let corpus = dir.path().join("corpus");
+    let status = std::process::Command::new("python3")
+        .arg(&generator)
+        .args(["60000"])
+        .arg(&corpus)
+        .args(["--seed", "1", "--flavor", "bulletin"])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("python3 runs the corpus generator");
+    assert!(status.success());
+    std::fs::rename(corpus.join("content"), dir.path().join("content")).unwrap();
+    bulletin()
+        .arg("build")
+        .arg("--quiet")
+        .arg("--root")
+        .arg(dir.path())
+        .assert()
+        .success();
+    let index = out(dir.path(), "sitemap.xml");
+    let doc = parse(&index);
+    assert_eq!(doc.root_element().tag_name().name(), "sitemapindex");
+    let parts: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .map(|n| n.text().unwrap().to_string())
+        .collect();
+    assert!(parts.len() >= 2, "{parts:?}");
+    let mut total = 0;
+    for (i, url) in parts.iter().enumerate() {
+        assert_eq!(url, &format!("https://example.org/sitemap-{}.xml", i + 1));
+        let part = out(dir.path(), &format!("sitemap-{}.xml", i + 1));
+        let count = parse(&part)
+            .descendants()
+            .filter(|n| n.has_tag_name("url"))
+            .count();
+        assert!(count <= 50_000, "sitemap-{} has {count} URLs", i + 1);
+        total += count;
+    }
+    let articles = walkdir::WalkDir::new(dir.path().join("output/news"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().ends_with("print/index.html"))
+        .count();
+    assert_eq!(articles, 60_000);
+    assert!(total > 60_000, "every article and every listing: {total}");
+}

@@ -105,6 +105,7 @@ pub fn fill(
         .iter()
         .map(|&i| site.articles[i].last_modified())
         .max()
+        .or_else(|| site.articles.first().map(Article::last_modified))
         .unwrap_or(config.now);
     let feed = FeedView {
         title: feed_title(config, site, scope),
@@ -138,9 +139,13 @@ fn item<'a>(config: &Config, article: &'a Article) -> FeedItem<'a> {
         category: article.category.as_deref(),
         tags: &article.tags,
         summary: &article.summary,
-        content: config
-            .feed_full_content
-            .then(|| absolute_links(&article.content, &origin(&config.base_url))),
+        content: config.feed_full_content.then(|| {
+            absolute_links(
+                &article.content,
+                &origin(&config.base_url),
+                &config.absolute_url(&article.url),
+            )
+        }),
     }
 }
 
@@ -168,23 +173,69 @@ pub fn origin(base_url: &str) -> String {
     }
 }
 
-/// Makes root-relative `href` and `src` values absolute, for readers that show an entry away
-/// from the site.
-pub fn absolute_links(html: &str, origin: &str) -> String {
+/// Makes the `href` and `src` values of an entry absolute, for readers that show it away from
+/// the site: root-relative ones get the site's origin, the others are resolved against the
+/// article's own address (`page`).
+pub fn absolute_links(html: &str, origin: &str, page: &str) -> String {
     let mut out = String::with_capacity(html.len() + 64);
     let mut rest = html;
-    while let Some(at) = rest.find("=\"/") {
+    while let Some(at) = rest.find("=\"") {
         let (before, after) = rest.split_at(at + 2);
         out.push_str(before);
         let attribute = before.trim_end_matches("=\"");
         let is_link = attribute.ends_with(" href") || attribute.ends_with(" src");
-        if is_link && !after.starts_with("//") {
-            out.push_str(origin);
+        let value_end = after.find('"').unwrap_or(after.len());
+        let value = &after[..value_end];
+        if is_link {
+            out.push_str(&resolve(value, origin, page));
+        } else {
+            out.push_str(value);
         }
-        rest = after;
+        rest = &after[value_end..];
     }
     out.push_str(rest);
     out
+}
+
+/// Resolves a link found in an article against the article's absolute address.
+pub fn resolve(link: &str, origin: &str, page: &str) -> String {
+    let has_scheme = link.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    if has_scheme {
+        return link.to_string();
+    }
+    if let Some(rest) = link.strip_prefix("//") {
+        let scheme = origin.split("://").next().unwrap_or("https");
+        return format!("{scheme}://{rest}");
+    }
+    if link.starts_with('/') {
+        return format!("{origin}{link}");
+    }
+    if link.starts_with('#') || link.is_empty() {
+        return format!("{page}{link}");
+    }
+    let mut base: Vec<&str> = page.trim_end_matches('/').split('/').collect();
+    let mut parts = link.split('/').peekable();
+    while let Some(part) = parts.next() {
+        match part {
+            "." => {}
+            ".." if base.len() > 3 => {
+                base.pop();
+            }
+            ".." => {}
+            other => {
+                base.push(other);
+                if parts.peek().is_none() {
+                    break;
+                }
+            }
+        }
+    }
+    base.join("/")
 }
 
 #[cfg(test)]
@@ -194,14 +245,34 @@ mod tests {
     #[test]
     fn root_relative_links_become_absolute() {
         let html = r#"<a href="/news/x/">x</a> <img src="/news/x/p.svg" alt="p"> <a href="//cdn.org/y">y</a> <a href="https://z.org/">z</a> <p data-x="/no">"/"</p>"#;
-        let absolute = absolute_links(html, "https://example.org");
+        let absolute = absolute_links(html, "https://example.org", "https://example.org/news/a/");
         assert!(
             absolute.contains(r#"href="https://example.org/news/x/""#),
             "{absolute}"
         );
         assert!(absolute.contains(r#"src="https://example.org/news/x/p.svg""#));
-        assert!(absolute.contains(r#"href="//cdn.org/y""#));
+        assert!(absolute.contains(r#"href="https://cdn.org/y""#));
         assert!(absolute.contains(r#"data-x="/no""#));
+        assert!(absolute.contains(r#"href="https://z.org/""#));
+    }
+
+    #[test]
+    fn relative_links_resolve_against_the_article() {
+        let page = "https://example.org/news/2017/09/18/a/";
+        let origin = "https://example.org";
+        assert_eq!(
+            resolve("pic.png", origin, page),
+            "https://example.org/news/2017/09/18/a/pic.png"
+        );
+        assert_eq!(
+            resolve("../b/", origin, page),
+            "https://example.org/news/2017/09/18/b/"
+        );
+        assert_eq!(
+            resolve("#x", origin, page),
+            "https://example.org/news/2017/09/18/a/#x"
+        );
+        assert_eq!(resolve("mailto:a@b.org", origin, page), "mailto:a@b.org");
     }
 
     #[test]

@@ -81,6 +81,7 @@ impl Fingerprints {
         let mut feed = Feed::new(self.global);
         feed.text(&job.url(config, site));
         let list = |feed: &mut Feed, list: &[usize], per_page: usize, page: usize| {
+            feed.number(list.len() as u128);
             feed.number(page_count(list.len(), per_page) as u128);
             for &index in &list[page_range(list.len(), per_page, page)] {
                 feed.number(self.articles[index]);
@@ -153,7 +154,11 @@ impl Fingerprints {
                 };
                 let shown = &items[..items.len().min(config.feed_limit)];
                 if shown.is_empty() {
-                    feed.text(&config.now.to_rfc3339());
+                    feed.number(
+                        site.articles
+                            .first()
+                            .map_or(0, |a| a.last_modified().timestamp() as u128),
+                    );
                 }
                 list(&mut feed, shown, shown.len().max(1), 1);
             }
@@ -166,6 +171,9 @@ impl Fingerprints {
     /// months (a year) or days (a month).
     fn period_shape(&self, feed: &mut Feed, site: &Site, archive: usize, period: Period) {
         let dates = &site.archives[archive];
+        if let Some(section) = dates.section {
+            feed.number(site.sections[section].articles.len() as u128);
+        }
         let (earlier, later) = dates.neighbours(period);
         for neighbour in [earlier, later] {
             feed.text(&neighbour.map(Period::path).unwrap_or_default());

@@ -358,6 +358,16 @@ pub fn output_path(config: &Config, url: &str) -> PathBuf {
     }
 }
 
+/// The file to blame for a problem with a job's output.
+fn job_location(site: &Site, job: Job) -> Location {
+    match job {
+        Job::Article(i) | Job::Print(i) | Job::Alias { article: i, .. } => {
+            Location::file(&site.articles[i].path)
+        }
+        _ => Location::file(crate::config::CONFIG_FILE),
+    }
+}
+
 /// Two files at one path would overwrite each other: report both.
 pub fn check_unique_paths(config: &Config, site: &Site, jobs: &[Job]) -> Result<()> {
     let mut seen: HashMap<PathBuf, Job> = HashMap::with_capacity(jobs.len());
@@ -365,12 +375,7 @@ pub fn check_unique_paths(config: &Config, site: &Site, jobs: &[Job]) -> Result<
     for &job in jobs {
         let path = job.output_path(config, site);
         if let Some(first) = seen.get(&path) {
-            let location = match job {
-                Job::Article(i) | Job::Print(i) | Job::Alias { article: i, .. } => {
-                    Location::file(&site.articles[i].path)
-                }
-                _ => Location::file(crate::config::CONFIG_FILE),
-            };
+            let location = job_location(site, job);
             let message = format!(
                 "{} and {} would both be written to {}",
                 first.origin(config, site),
@@ -385,6 +390,22 @@ pub fn check_unique_paths(config: &Config, site: &Site, jobs: &[Job]) -> Result<
             seen.insert(path, job);
         }
     }
+    // A file where another file needs a folder (`/robots.txt/x.htm`) cannot be written either.
+    for (path, &job) in &seen {
+        for folder in path.ancestors().skip(1) {
+            if let Some(&owner) = seen.get(folder) {
+                let message = format!(
+                    "{} needs the folder {}, which is the file of {}",
+                    job.origin(config, site),
+                    folder.display(),
+                    owner.origin(config, site)
+                );
+                errors
+                    .push(Error::at(job_location(site, job), message).with_hint("change an alias"));
+            }
+        }
+    }
+    errors.sort_by_key(ToString::to_string);
     Error::collect(errors)
 }
 

@@ -367,19 +367,30 @@ fn quoted_names(detail: &str) -> impl Iterator<Item = &str> {
 fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + 16);
     let mut rest = input;
-    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+    while let Some(at) = rest.find(needs_escape) {
         out.push_str(&rest[..at]);
-        out.push_str(match rest.as_bytes()[at] {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => "&#39;",
+        let c = rest[at..]
+            .chars()
+            .next()
+            .expect("find returned a char boundary");
+        out.push_str(match c {
+            '&' => "&amp;",
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '"' => "&quot;",
+            '\'' => "&#39;",
+            _ => "",
         });
-        rest = &rest[at + 1..];
+        rest = &rest[at + c.len_utf8()..];
     }
     out.push_str(rest);
     out
+}
+
+/// Characters that are escaped, and control characters that XML forbids, which are dropped.
+pub fn needs_escape(c: char) -> bool {
+    matches!(c, '&' | '<' | '>' | '"' | '\'' | '\u{fffe}' | '\u{ffff}')
+        || (c < ' ' && !matches!(c, '\t' | '\n' | '\r'))
 }
 
 /// Every template that fails to parse, with its file and line; or, when they all parse, the
@@ -639,6 +650,11 @@ mod tests {
                 .starts_with("(built-in default theme)")
         );
         assert_eq!(chosen["article.html"].text, "theme");
+    }
+
+    #[test]
+    fn escaping_drops_control_characters_xml_forbids() {
+        assert_eq!(escape_html("a\u{b}b\tc\u{0}"), "ab\tc");
     }
 
     #[test]

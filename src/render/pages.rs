@@ -19,15 +19,6 @@ use crate::site::categories::Kind;
 use crate::site::dates::{self, Period};
 use crate::site::pagination::{page_count, page_range};
 
-/// An absolute URL for a link written in an article: root-relative ones get the site's origin.
-fn absolute(config: &Config, src: &str) -> String {
-    if src.starts_with('/') && !src.starts_with("//") {
-        config.absolute_url(src)
-    } else {
-        src.to_string()
-    }
-}
-
 /// What every render job reads.
 pub struct Shared<'a> {
     pub config: &'a Config,
@@ -221,7 +212,13 @@ impl Shared<'_> {
         };
         let mut page = Page::new(template, kind, article.title.clone());
         page.description = Some(article.summary.clone()).filter(|s| !s.is_empty());
-        page.image = article.image.as_ref().map(|src| absolute(self.config, src));
+        page.image = article.image.as_ref().map(|src| {
+            feeds::resolve(
+                src,
+                &feeds::origin(&self.config.base_url),
+                &self.config.absolute_url(&article.url),
+            )
+        });
         page.json_ld = Some(metadata::news_article(
             self.config,
             article,

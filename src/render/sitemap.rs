@@ -113,7 +113,7 @@ fn robots(config: &Config) -> String {
     )
 }
 
-/// Escapes text for XML.
+/// Escapes text for XML, dropping the control characters XML forbids.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -123,6 +123,7 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
+            c if super::needs_escape(c) => {}
             c => out.push(c),
         }
     }

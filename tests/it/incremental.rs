@@ -226,3 +226,29 @@ fn files_removed_from_the_sources_leave_the_output() {
             || read(dir.path(), "output/tags/y/index.html").contains("Beta")
     );
 }
+
+#[test]
+fn counts_on_unchanged_first_pages_follow_a_growing_list() {
+    let page = |title: &str, date: &str| {
+        format!("+++\ntitle = \"{title}\"\ndate = \"{date}\"\ntags = [\"t\"]\n+++\nText.\n")
+    };
+    let dir = site(&[
+        ("bulletin.toml", "theme = \"mini\"\npaginate = 2\n"),
+        ("content/news/a.md", &page("A", "2017-09-18 10:00:00")),
+        ("content/news/b.md", &page("B", "2017-09-18 11:00:00")),
+        ("content/news/c.md", &page("C", "2017-09-18 12:00:00")),
+    ]);
+    build_ok(dir.path(), &[]);
+    assert!(read(dir.path(), "output/tags/t/index.html").contains("(3)"));
+    write(
+        dir.path(),
+        "content/news/d.md",
+        page("D", "2017-09-18 09:00:00").as_bytes(),
+    );
+    build_ok(dir.path(), &[]);
+    assert!(
+        read(dir.path(), "output/tags/t/index.html").contains("(4)"),
+        "the first page shows the new count"
+    );
+    assert!(read(dir.path(), "output/archive/2017/09/18/page/2/index.html").contains("(4)"));
+}

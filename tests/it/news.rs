@@ -225,6 +225,24 @@ fn feed_content_has_absolute_links_and_stable_ids() {
 }
 
 #[test]
+fn feeds_escape_once_and_drop_characters_xml_forbids() {
+    let dir = news_site();
+    let rss = out(dir.path(), "rss.xml");
+    assert!(
+        rss.contains("<description>Press &amp; Notices</description>"),
+        "{rss}"
+    );
+    assert!(out(dir.path(), "atom.xml").contains("<name>Press &amp; Notices</name>"));
+    let text = "+++\ntitle = \"Tab\\u000Bbed\"\ndate = \"2017-01-01\"\n+++\nx\n";
+    let dir = site(&[("content/news/x.md", text)]);
+    build_ok(dir.path(), &[]);
+    for file in ["atom.xml", "rss.xml", "news-sitemap.xml"] {
+        parse(&out(dir.path(), file));
+    }
+    assert!(out(dir.path(), "atom.xml").contains("<title>Tabbed</title>"));
+}
+
+#[test]
 fn feeds_honour_limit_and_summary_mode() {
     let dir = news_site();
     let config = read(dir.path(), "bulletin.toml") + "[feeds]\nlimit = 2\ncontent = \"summary\"\n";
@@ -469,6 +487,25 @@ fn alias_colliding_with_a_page_or_another_alias_names_both_files() {
     let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
     assert!(stderr.contains("the listing of section `news` and the alias \"/news/\" of content/news/a.md would both be written to news/index.html"), "{stderr}");
     assert!(stderr.contains("the alias \"/old.html\" of content/news/b.md and the alias \"/old.html\" of content/news/c.md"), "{stderr}");
+}
+
+#[test]
+fn alias_that_needs_a_file_as_its_folder_is_an_error() {
+    let dir = site(&[(
+        "content/news/a.md",
+        "+++\ntitle = \"A\"\ndate = \"2017-09-18\"\naliases = [\"/robots.txt/x.htm\"]\n+++\n",
+    )]);
+    let assert = bulletin()
+        .arg("build")
+        .arg("--root")
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains("content/news/a.md: the alias \"/robots.txt/x.htm\" of content/news/a.md needs the folder robots.txt"),
+        "{stderr}"
+    );
 }
 
 #[test]

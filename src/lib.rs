@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 pub use config::{Config, Overrides};
 pub use error::{Error, Location, Result};
 use output::writer::Writer;
+use rayon::prelude::*;
 use render::jobs::Job;
 
 /// What a successful build did, for the summary line.
@@ -56,15 +57,15 @@ pub fn build(config: &Config) -> Result<Report> {
     let mut templates = templates;
     templates.register_helpers(config, &site);
     let jobs = Job::all(config, &site);
-    render::jobs::check_unique_paths(config, &site, &jobs)?;
-    let copies = copied_files(config, &site, &theme)?;
-    let pages: Vec<_> = jobs
-        .iter()
+    let paths: Vec<_> = jobs
+        .par_iter()
         .map(|job| job.output_path(config, &site))
         .collect();
-    output::check_collisions(config, &pages, &copies)?;
+    render::jobs::check_unique_paths(config, &site, &jobs, &paths)?;
+    let copies = copied_files(config, &site, &theme)?;
+    output::check_collisions(config, &paths, &copies)?;
     let writer = Writer::start(config)?;
-    let mut outcomes = render::render_site(config, &site, &templates, &jobs, &writer)?;
+    let mut outcomes = render::render_site(config, &site, &templates, &jobs, &paths, &writer)?;
     for copy in &copies {
         outcomes.push(writer.copy(&copy.from, &copy.to, copy.fingerprint())?);
     }

@@ -1,7 +1,7 @@
 //! The list of output files: one render job per file, each with its URL and its path.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::DateTime;
 use chrono_tz::Tz;
@@ -369,11 +369,16 @@ fn job_location(site: &Site, job: Job) -> Location {
 }
 
 /// Two files at one path would overwrite each other: report both.
-pub fn check_unique_paths(config: &Config, site: &Site, jobs: &[Job]) -> Result<()> {
-    let mut seen: HashMap<PathBuf, Job> = HashMap::with_capacity(jobs.len());
+pub fn check_unique_paths(
+    config: &Config,
+    site: &Site,
+    jobs: &[Job],
+    paths: &[PathBuf],
+) -> Result<()> {
+    let mut seen: HashMap<&Path, Job> = HashMap::with_capacity(jobs.len());
     let mut errors = Vec::new();
-    for &job in jobs {
-        let path = job.output_path(config, site);
+    for (&job, path) in jobs.iter().zip(paths) {
+        let path = path.as_path();
         if let Some(first) = seen.get(&path) {
             let location = job_location(site, job);
             let message = format!(

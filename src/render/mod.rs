@@ -474,6 +474,7 @@ pub fn render_site(
     site: &Site,
     templates: &Templates,
     jobs: &[Job],
+    paths: &[PathBuf],
     writer: &Writer,
 ) -> Result<Vec<Outcome>> {
     let mut site_view = SiteView::new(config, site, &templates.theme);
@@ -487,15 +488,15 @@ pub fn render_site(
     let shared = Shared::new(config, site, site_view);
     let results: Vec<Result<Outcome>> = jobs
         .par_iter()
-        .map(|&job| {
-            let path = job.output_path(config, site);
+        .zip(paths)
+        .map(|(&job, path)| {
             let inputs = fingerprints.of(job, config, site);
             let cached = !matches!(job, Job::Sitemap { .. } | Job::NewsSitemap | Job::Robots);
-            match writer.reuse(&path, inputs).filter(|_| cached) {
+            match writer.reuse(path, inputs).filter(|_| cached) {
                 Some(outcome) => Ok(outcome),
                 None => {
                     let bytes = render_one(&shared, templates, jobs, job)?;
-                    writer.put(&path, inputs, &bytes)
+                    writer.put(path, inputs, &bytes)
                 }
             }
         })

@@ -53,6 +53,7 @@ pub fn build(config: &Config) -> Result<Report> {
             return Err(Error::Many(errors.into_iter().flatten().collect()));
         }
     };
+    let scans = content.scans_changed.then(|| content.scans.clone());
     let site = site::Site::new(content, config.per_section_archives);
     let mut templates = templates;
     templates.register_helpers(config, &site);
@@ -70,6 +71,9 @@ pub fn build(config: &Config) -> Result<Report> {
         outcomes.push(writer.copy(&copy.from, &copy.to, copy.fingerprint())?);
     }
     let written = writer.commit(outcomes)?;
+    if let Some(scans) = scans {
+        scans.save(config)?;
+    }
     Ok(Report {
         articles: site.articles.len(),
         pages: jobs.len(),

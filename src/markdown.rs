@@ -27,14 +27,56 @@ pub struct Rendered {
     pub first_image: Option<String>,
 }
 
-/// Renders `body` to HTML. `safe_html` drops raw HTML blocks and inline tags.
-pub fn render(body: &str, safe_html: bool, links: &mut dyn Links) -> Rendered {
-    let options = Options::ENABLE_TABLES
+/// What loading an article needs from its Markdown, without rendering it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Scan {
+    /// The plain text of the first paragraph, shortened to [`SUMMARY_CHARS`].
+    pub first_paragraph: String,
+    /// Where the first image points, as written.
+    pub first_image: Option<String>,
+    /// Relative link and image destinations, as written, in order.
+    pub links: Vec<String>,
+}
+
+/// Scans `body` for its first paragraph, first image and relative links.
+pub fn scan(body: &str, safe_html: bool) -> Scan {
+    let events: Vec<Event> = Parser::new_ext(body, options())
+        .filter(|event| !(safe_html && matches!(event, Event::Html(_) | Event::InlineHtml(_))))
+        .collect();
+    let mut links = Vec::new();
+    let mut first_image = None;
+    for event in &events {
+        match event {
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                first_image.get_or_insert_with(|| dest_url.to_string());
+                if is_relative(dest_url) {
+                    links.push(dest_url.to_string());
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) if is_relative(dest_url) => {
+                links.push(dest_url.to_string());
+            }
+            _ => {}
+        }
+    }
+    Scan {
+        first_paragraph: summarize(&first_paragraph_text(&events), SUMMARY_CHARS),
+        first_image,
+        links,
+    }
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES;
-    let mut events: Vec<Event> = Parser::new_ext(body, options)
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders `body` to HTML. `safe_html` drops raw HTML blocks and inline tags.
+pub fn render(body: &str, safe_html: bool, links: &mut dyn Links) -> Rendered {
+    let mut events: Vec<Event> = Parser::new_ext(body, options())
         .filter(|event| !(safe_html && matches!(event, Event::Html(_) | Event::InlineHtml(_))))
         .collect();
     let heading_ids = assign_heading_ids(&mut events);
@@ -233,6 +275,15 @@ mod tests {
         assert_eq!(links.0, ["../2017/other.md", "p.png"]);
         assert!(html.contains("href=\"/news/../2017/other/\""), "{html}");
         assert!(html.contains("href=\"https://x.org/a.md\""));
+    }
+
+    #[test]
+    fn scan_finds_relative_links_first_paragraph_and_image() {
+        let md = "## Title\n\nFirst *words*.\n\n[a](../x.md#p) [b](https://x.org/) ![i](p.png) ![j](q.png)";
+        let found = scan(md, false);
+        assert_eq!(found.first_paragraph, "First words.");
+        assert_eq!(found.first_image.as_deref(), Some("p.png"));
+        assert_eq!(found.links, ["../x.md#p", "p.png", "q.png"]);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 pub mod dates;
 pub mod front_matter;
+pub mod links;
 pub mod page;
 pub mod slug;
 
@@ -10,9 +11,9 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::config::{Config, normalize};
+use crate::config::Config;
 use crate::error::{Error, Location, Result};
-use crate::markdown::{self, Links};
+use links::{LinkIndex, ScanCache};
 pub use page::{Article, Section};
 
 /// Everything read from `content/`: the articles that will be published and all sections.
@@ -20,6 +21,12 @@ pub use page::{Article, Section};
 pub struct Content {
     pub articles: Vec<Article>,
     pub sections: Vec<Section>,
+    /// Where links between articles and to files lead.
+    pub links: LinkIndex,
+    /// The Markdown scans of this build, to keep for the next one.
+    pub scans: ScanCache,
+    /// Whether they differ from the scans the build started with.
+    pub scans_changed: bool,
 }
 
 /// The files found under `content/`, sorted.
@@ -76,11 +83,19 @@ pub fn load(config: &Config) -> Result<Content> {
     if !errors.is_empty() {
         return Err(Error::Many(errors));
     }
-    render_markdown(config, &walk.files, &mut articles).map_err(Error::Many)?;
+    let links = LinkIndex::new(config, &articles, walk.files);
+    let previous = ScanCache::load(config);
+    let scans = links::resolve_all(&links, &previous, &mut articles).map_err(Error::Many)?;
     sections.sort_by(|a, b| {
         (a.order.is_none(), a.order, &a.name).cmp(&(b.order.is_none(), b.order, &b.name))
     });
-    Ok(Content { articles, sections })
+    Ok(Content {
+        articles,
+        sections,
+        links,
+        scans_changed: scans != previous,
+        scans,
+    })
 }
 
 fn walk(config: &Config) -> Result<Walk> {
@@ -223,147 +238,4 @@ fn check_unique_urls(articles: &[Article]) -> Vec<Error> {
         }
     }
     errors
-}
-
-/// Renders every article's Markdown in parallel, rewriting links to other articles' files and
-/// collecting the files they attach.
-fn render_markdown(
-    config: &Config,
-    files: &BTreeSet<PathBuf>,
-    articles: &mut [Article],
-) -> std::result::Result<(), Vec<Error>> {
-    let urls: HashMap<PathBuf, String> = articles
-        .iter()
-        .map(|a| (config.root.join(&a.path), a.url.clone()))
-        .collect();
-    let errors: Vec<Error> = articles
-        .par_iter_mut()
-        .filter_map(|article| {
-            let mut links = ArticleLinks {
-                page_url: &article.url,
-                dir: config
-                    .root
-                    .join(&article.path)
-                    .parent()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_default(),
-                content_dir: &config.content_dir,
-                urls: &urls,
-                files,
-                assets: BTreeMap::new(),
-                clash: None,
-            };
-            let rendered = markdown::render(&article.body, config.safe_html, &mut links);
-            article.content = rendered.html;
-            article.image = rendered.first_image;
-            if article.summary.is_empty() {
-                article.summary = rendered.first_paragraph;
-            }
-            let is_bundle = article.path.file_stem().is_some_and(|s| s == "index");
-            if is_bundle {
-                for file in files.iter().filter(|f| f.parent() == Some(&links.dir)) {
-                    let name = file_name(file);
-                    links.assets.entry(name).or_insert_with(|| file.clone());
-                }
-            }
-            article.assets = links
-                .assets
-                .into_iter()
-                .map(|(name, path)| (path, name))
-                .collect();
-            links
-                .clash
-                .map(|message| Error::at(Location::file(&article.path), message))
-        })
-        .collect();
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
-    }
-}
-
-fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
-
-/// Resolves the relative links of one article.
-struct ArticleLinks<'a> {
-    /// The article's URL: attachments are linked under it, so that the print page, which
-    /// lies one folder deeper, finds them too.
-    page_url: &'a str,
-    dir: PathBuf,
-    content_dir: &'a Path,
-    urls: &'a HashMap<PathBuf, String>,
-    files: &'a BTreeSet<PathBuf>,
-    /// Attached files by the name they get beside the page.
-    assets: BTreeMap<String, PathBuf>,
-    clash: Option<String>,
-}
-
-impl Links for ArticleLinks<'_> {
-    fn rewrite(&mut self, dest: &str) -> Option<String> {
-        let (path_part, suffix) = match dest.find(['#', '?']) {
-            Some(i) => dest.split_at(i),
-            None => (dest, ""),
-        };
-        let decoded = percent_decode(path_part);
-        let target = normalize(&self.dir.join(&decoded));
-        if let Some(url) = self.urls.get(&target) {
-            return Some(format!("{url}{suffix}"));
-        }
-        if !self.files.contains(&target) || !target.starts_with(self.content_dir) {
-            return None;
-        }
-        let name = file_name(&target);
-        match self.assets.get(&name) {
-            Some(existing) if existing != &target => {
-                self.clash = Some(format!(
-                    "attaches two files named {name:?}: {} and {}",
-                    existing.display(),
-                    target.display()
-                ));
-            }
-            _ => {
-                self.assets.insert(name.clone(), target);
-            }
-        }
-        Some(format!("{}{name}{suffix}", self.page_url))
-    }
-}
-
-/// Decodes `%20` and the like in a link written by hand, so that it names the file on disk.
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok());
-        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
-            (b'%', Some(value)) => {
-                out.push(value);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn percent_escapes_are_decoded() {
-        assert_eq!(percent_decode("floor%20plan.svg"), "floor plan.svg");
-        assert_eq!(percent_decode("100%"), "100%");
-    }
 }

@@ -39,8 +39,10 @@ pub struct Article {
     pub body: String,
     /// A fingerprint of the whole file, for incremental builds.
     pub source_hash: u128,
-    /// The body as HTML, filled in by the Markdown stage.
-    pub content: String,
+    /// The body as HTML, made when first needed: see [`Article::body_html`].
+    pub content: std::sync::OnceLock<String>,
+    /// Where each relative link of the body leads (empty when nowhere), for fingerprints.
+    pub link_targets: Vec<String>,
     /// The first image of the body, for link previews.
     pub image: Option<String>,
     /// Files copied beside the article's page: (absolute source, file name).
@@ -98,7 +100,8 @@ impl Article {
             lang: config.language.clone(),
             body: split.body.to_string(),
             source_hash: xxhash_rust::xxh3::xxh3_128(text.as_bytes()),
-            content: String::new(),
+            content: std::sync::OnceLock::new(),
+            link_targets: Vec::new(),
             image: None,
             assets: Vec::new(),
         })
@@ -108,6 +111,11 @@ impl Article {
     pub fn last_modified(&self) -> DateTime<Tz> {
         self.updated
             .map_or(self.date, |updated| updated.max(self.date))
+    }
+
+    /// The body as HTML, rendered from Markdown the first time a page needs it.
+    pub fn body_html(&self, links: &super::links::LinkIndex) -> &str {
+        self.content.get_or_init(|| links.render(self))
     }
 
     /// The URL of the article's print page.

@@ -2,6 +2,7 @@
 //! and of its bytes. It lives beside the output folder, so it is never deployed.
 
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -18,7 +19,9 @@ pub struct Entry {
 /// The entries of one build, by path relative to the output folder.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Cache {
-    pub entries: HashMap<PathBuf, Entry>,
+    /// Keyed by the path's text: hashing a `Path` walks its components, which is slow for
+    /// tens of thousands of files.
+    pub entries: HashMap<OsString, Entry>,
 }
 
 /// The first line of a cache file; a file with another first line is ignored.
@@ -47,7 +50,7 @@ impl Cache {
             let mut parts = line.splitn(3, ' ');
             let inputs = u128::from_str_radix(parts.next()?, 16).ok()?;
             let bytes = u128::from_str_radix(parts.next()?, 16).ok()?;
-            entries.insert(PathBuf::from(parts.next()?), Entry { inputs, bytes });
+            entries.insert(OsString::from(parts.next()?), Entry { inputs, bytes });
         }
         Some(Cache { entries })
     }
@@ -83,7 +86,7 @@ mod tests {
         let path = dir.path().join(".output.bulletin-cache");
         let mut cache = Cache::default();
         cache.entries.insert(
-            PathBuf::from("news/a b/index.html"),
+            OsString::from("news/a b/index.html"),
             Entry {
                 inputs: 1,
                 bytes: u128::MAX,

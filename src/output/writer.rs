@@ -70,7 +70,7 @@ impl Writer {
 
     /// The last build's entry for `path`, if the file it describes is still there.
     fn previous(&self, path: &Path) -> Option<Entry> {
-        let entry = *self.previous.as_ref()?.entries.get(path)?;
+        let entry = *self.previous.as_ref()?.entries.get(path.as_os_str())?;
         self.output.join(path).is_file().then_some(entry)
     }
 
@@ -138,7 +138,10 @@ impl Writer {
             removed: 0,
         };
         let cache = Cache {
-            entries: outcomes.iter().map(|o| (o.path.clone(), o.entry)).collect(),
+            entries: outcomes
+                .iter()
+                .map(|o| (o.path.clone().into_os_string(), o.entry))
+                .collect(),
         };
         match &self.previous {
             None => {
@@ -157,7 +160,7 @@ impl Writer {
                     .keys()
                     .filter(|p| !cache.entries.contains_key(*p))
                 {
-                    remove_with_empty_parents(&self.output, stale)?;
+                    remove_with_empty_parents(&self.output, Path::new(stale))?;
                     written.removed += 1;
                 }
             }

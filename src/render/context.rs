@@ -227,7 +227,7 @@ impl<'a> ArticleView<'a> {
             draft: article.draft,
             lang: &article.lang,
             extra: &article.extra,
-            content: with_content.then_some(article.content.as_str()),
+            content: with_content.then(|| article.body_html(&site.links)),
         }
     }
 }

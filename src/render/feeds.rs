@@ -121,13 +121,13 @@ pub fn fill(
     };
     let items: Vec<FeedItem> = shown
         .iter()
-        .map(|&i| item(config, &site.articles[i]))
+        .map(|&i| item(config, site, &site.articles[i]))
         .collect();
     context.insert("feed", &feed);
     context.insert("items", &items);
 }
 
-fn item<'a>(config: &Config, article: &'a Article) -> FeedItem<'a> {
+fn item<'a>(config: &Config, site: &Site, article: &'a Article) -> FeedItem<'a> {
     FeedItem {
         title: &article.title,
         url: config.absolute_url(&article.url),
@@ -141,7 +141,7 @@ fn item<'a>(config: &Config, article: &'a Article) -> FeedItem<'a> {
         summary: &article.summary,
         content: config.feed_full_content.then(|| {
             absolute_links(
-                &article.content,
+                article.body_html(&site.links),
                 &origin(&config.base_url),
                 &config.absolute_url(&article.url),
             )

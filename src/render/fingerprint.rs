@@ -68,8 +68,9 @@ impl Fingerprints {
                     .text(&article.path.to_string_lossy())
                     .text(&article.url)
                     .number(article.source_hash)
-                    .text(&article.content)
                     .text(&article.summary)
+                    .text(&article.link_targets.join("\n"))
+                    .text(article.image.as_deref().unwrap_or(""))
                     .finish()
             })
             .collect();

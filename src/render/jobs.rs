@@ -1,6 +1,7 @@
 //! The list of output files: one render job per file, each with its URL and its path.
 
 use std::collections::HashMap;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use chrono::DateTime;
@@ -375,10 +376,10 @@ pub fn check_unique_paths(
     jobs: &[Job],
     paths: &[PathBuf],
 ) -> Result<()> {
-    let mut seen: HashMap<&Path, Job> = HashMap::with_capacity(jobs.len());
+    let mut seen: HashMap<&OsStr, Job> = HashMap::with_capacity(jobs.len());
     let mut errors = Vec::new();
     for (&job, path) in jobs.iter().zip(paths) {
-        let path = path.as_path();
+        let path = path.as_os_str();
         if let Some(first) = seen.get(&path) {
             let location = job_location(site, job);
             let message = format!(
@@ -397,8 +398,8 @@ pub fn check_unique_paths(
     }
     // A file where another file needs a folder (`/robots.txt/x.htm`) cannot be written either.
     for (path, &job) in &seen {
-        for folder in path.ancestors().skip(1) {
-            if let Some(&owner) = seen.get(folder) {
+        for folder in Path::new(path).ancestors().skip(1) {
+            if let Some(&owner) = seen.get(folder.as_os_str()) {
                 let message = format!(
                     "{} needs the folder {}, which is the file of {}",
                     job.origin(config, site),

@@ -4,6 +4,7 @@ pub mod categories;
 pub mod dates;
 pub mod pagination;
 
+use crate::content::links::LinkIndex;
 use crate::content::{Article, Content, Section};
 use categories::{Kind, Taxonomy};
 use dates::Archive;
@@ -28,6 +29,8 @@ pub struct Site {
     pub archives: Vec<Archive>,
     pub categories: Taxonomy,
     pub tags: Taxonomy,
+    /// Where links between articles and to files lead, to render bodies.
+    pub links: LinkIndex,
     /// For each article: its section's index in `sections` and its place in that section.
     placement: Vec<(usize, usize)>,
 }
@@ -65,6 +68,7 @@ impl Site {
             }
         }
         Site {
+            links: content.links,
             categories: Taxonomy::new(Kind::Categories, &articles),
             tags: Taxonomy::new(Kind::Tags, &articles),
             articles,
@@ -131,6 +135,7 @@ mod tests {
                 article(&config, "news", "d", "2017-01-03"),
             ],
             sections: vec![Section::untitled("news"), Section::untitled("notices")],
+            ..Content::default()
         };
         let site = Site::new(content, true);
         let slugs: Vec<&str> = site.articles.iter().map(|a| a.slug.as_str()).collect();

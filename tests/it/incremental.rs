@@ -65,7 +65,7 @@ fn rebuild_matches_clean_build(change: impl Fn(&Path)) {
     let sources: Vec<_> = tree(dir.path())
         .into_iter()
         .filter(|(p, _)| {
-            !p.starts_with("output") && !p.to_string_lossy().contains("bulletin-cache")
+            !p.starts_with("output") && !p.to_string_lossy().contains(".output.bulletin-")
         })
         .collect();
     for (path, bytes) in &sources {

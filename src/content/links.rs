@@ -1,0 +1,258 @@
+//! Links between articles and to attached files, and each article's body, made from Markdown
+//! only when a page that shows it is rendered.
+//!
+//! Loading an article needs only what a scan of its Markdown finds (the links it makes, its
+//! first paragraph, its first image), and scans are kept in a cache keyed by the file's
+//! fingerprint, so a rebuild parses only the Markdown that changed.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::Article;
+use crate::config::{Config, normalize};
+use crate::error::{Error, Location, Result};
+use crate::markdown::{self, Links, Scan};
+
+/// Where links may lead: every published article by source file, and every other file of
+/// `content/`.
+#[derive(Debug, Default)]
+pub struct LinkIndex {
+    urls: HashMap<PathBuf, String>,
+    files: BTreeSet<PathBuf>,
+    content_dir: PathBuf,
+    root: PathBuf,
+    safe_html: bool,
+}
+
+impl LinkIndex {
+    /// The index of the articles and files of one build.
+    pub fn new(config: &Config, articles: &[Article], files: BTreeSet<PathBuf>) -> LinkIndex {
+        LinkIndex {
+            urls: articles
+                .iter()
+                .map(|a| (config.root.join(&a.path), a.url.clone()))
+                .collect(),
+            files,
+            content_dir: config.content_dir.clone(),
+            root: config.root.clone(),
+            safe_html: config.safe_html,
+        }
+    }
+
+    fn resolver<'a>(&'a self, article: &'a Article) -> ArticleLinks<'a> {
+        ArticleLinks {
+            index: self,
+            page_url: &article.url,
+            dir: self
+                .root
+                .join(&article.path)
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
+            assets: BTreeMap::new(),
+            clash: None,
+        }
+    }
+
+    /// The body of an article as HTML, links rewritten.
+    pub fn render(&self, article: &Article) -> String {
+        markdown::render(&article.body, self.safe_html, &mut self.resolver(article)).html
+    }
+}
+
+/// Scans kept from the last build, by a fingerprint of the article's file and settings.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScanCache {
+    pub scans: HashMap<String, Scan>,
+}
+
+impl ScanCache {
+    fn location(config: &Config) -> PathBuf {
+        let output = &config.output_dir;
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        output.with_file_name(format!(".{name}.bulletin-scans"))
+    }
+
+    /// The scans of the last build, or none when there is no usable cache.
+    pub fn load(config: &Config) -> ScanCache {
+        std::fs::read(Self::location(config))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default()
+    }
+
+    /// Records the scans of this build, through a temporary file.
+    pub fn save(&self, config: &Config) -> Result<()> {
+        let path = Self::location(config);
+        let temporary = path.with_extension("tmp");
+        let bytes = serde_json::to_vec(self).expect("scans serialise to JSON");
+        std::fs::write(&temporary, bytes).map_err(Error::io("write", &temporary))?;
+        std::fs::rename(&temporary, &path).map_err(Error::io("write", &path))
+    }
+}
+
+/// Scans every article (or takes its scan from the cache), resolves its links, and fills in
+/// its summary, image, attachments and link targets. Returns the scans to keep.
+pub fn resolve_all(
+    index: &LinkIndex,
+    cache: &ScanCache,
+    articles: &mut [Article],
+) -> std::result::Result<ScanCache, Vec<Error>> {
+    let results: Vec<(String, Scan, Option<Error>)> = articles
+        .par_iter_mut()
+        .map(|article| {
+            let key = format!(
+                "{:032x}-{}{}",
+                article.source_hash,
+                env!("CARGO_PKG_VERSION"),
+                if index.safe_html { "-safe" } else { "" }
+            );
+            let scan = cache
+                .scans
+                .get(&key)
+                .cloned()
+                .unwrap_or_else(|| markdown::scan(&article.body, index.safe_html));
+            let error = resolve(index, article, &scan);
+            (key, scan, error)
+        })
+        .collect();
+    let mut kept = ScanCache::default();
+    let mut errors = Vec::new();
+    for (key, scan, error) in results {
+        kept.scans.insert(key, scan);
+        errors.extend(error);
+    }
+    if errors.is_empty() {
+        Ok(kept)
+    } else {
+        Err(errors)
+    }
+}
+
+fn resolve(index: &LinkIndex, article: &mut Article, scan: &Scan) -> Option<Error> {
+    let mut links = index.resolver(article);
+    let targets: Vec<String> = scan
+        .links
+        .iter()
+        .map(|dest| links.rewrite(dest).unwrap_or_default())
+        .collect();
+    let image = scan.first_image.as_ref().map(|dest| {
+        if markdown::is_relative(dest) {
+            links.rewrite(dest).unwrap_or_else(|| dest.clone())
+        } else {
+            dest.clone()
+        }
+    });
+    if article.path.file_stem().is_some_and(|s| s == "index") {
+        for file in index
+            .files
+            .iter()
+            .filter(|f| f.parent() == Some(&links.dir))
+        {
+            links
+                .assets
+                .entry(file_name(file))
+                .or_insert_with(|| file.clone());
+        }
+    }
+    let assets = std::mem::take(&mut links.assets);
+    let clash = links.clash.take();
+    article.assets = assets
+        .into_iter()
+        .map(|(name, path)| (path, name))
+        .collect();
+    article.link_targets = targets;
+    article.image = image;
+    if article.summary.is_empty() {
+        article.summary = scan.first_paragraph.clone();
+    }
+    clash.map(|message| Error::at(Location::file(&article.path), message))
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Resolves the relative links of one article.
+struct ArticleLinks<'a> {
+    index: &'a LinkIndex,
+    /// The article's URL: attachments are linked under it, so that the print page, which
+    /// lies one folder deeper, finds them too.
+    page_url: &'a str,
+    dir: PathBuf,
+    /// Attached files by the name they get beside the page.
+    assets: BTreeMap<String, PathBuf>,
+    clash: Option<String>,
+}
+
+impl Links for ArticleLinks<'_> {
+    fn rewrite(&mut self, dest: &str) -> Option<String> {
+        let (path_part, suffix) = match dest.find(['#', '?']) {
+            Some(i) => dest.split_at(i),
+            None => (dest, ""),
+        };
+        let target = normalize(&self.dir.join(percent_decode(path_part)));
+        if let Some(url) = self.index.urls.get(&target) {
+            return Some(format!("{url}{suffix}"));
+        }
+        if !self.index.files.contains(&target) || !target.starts_with(&self.index.content_dir) {
+            return None;
+        }
+        let name = file_name(&target);
+        match self.assets.get(&name) {
+            Some(existing) if existing != &target => {
+                self.clash = Some(format!(
+                    "attaches two files named {name:?}: {} and {}",
+                    existing.display(),
+                    target.display()
+                ));
+            }
+            _ => {
+                self.assets.insert(name.clone(), target);
+            }
+        }
+        Some(format!("{}{name}{suffix}", self.page_url))
+    }
+}
+
+/// Decodes `%20` and the like in a link written by hand, so that it names the file on disk.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(value)) => {
+                out.push(value);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_escapes_are_decoded() {
+        assert_eq!(percent_decode("floor%20plan.svg"), "floor plan.svg");
+        assert_eq!(percent_decode("100%"), "100%");
+    }
+}

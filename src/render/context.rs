@@ -164,6 +164,8 @@ pub struct ArticleView<'a> {
     pub year_url: String,
     pub month_url: String,
     pub day_url: String,
+    /// "September 2017", for the link to the month.
+    pub month_label: String,
     pub updated: Option<String>,
     pub updated_iso: Option<String>,
     pub author: Option<&'a str>,
@@ -205,6 +207,9 @@ impl<'a> ArticleView<'a> {
             year_url: format!("{archive}{}", article.date.format("%Y/")),
             month_url: format!("{archive}{}", article.date.format("%Y/%m/")),
             day_url: format!("{archive}{}", article.date.format("%Y/%m/%d/")),
+            month_label: config
+                .locale
+                .month_heading(article.date.year(), article.date.month()),
             updated: article.updated.as_ref().map(format),
             updated_iso: article.updated.map(|d| d.to_rfc3339()),
             author: article.author.as_deref(),

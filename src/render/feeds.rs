@@ -42,6 +42,8 @@ pub struct FeedItem<'a> {
 #[derive(Debug, Clone, Serialize)]
 pub struct FeedLink {
     pub title: String,
+    /// "Atom" or "RSS", for a link's text.
+    pub label: &'static str,
     pub url: String,
     #[serde(rename = "type")]
     pub media_type: &'static str,
@@ -76,14 +78,8 @@ pub fn feed_links(config: &Config, site: &Site, scope: FeedScope) -> Vec<FeedLin
     [FeedFormat::Atom, FeedFormat::Rss]
         .into_iter()
         .map(|format| FeedLink {
-            title: format!(
-                "{title} ({})",
-                if format == FeedFormat::Atom {
-                    "Atom"
-                } else {
-                    "RSS"
-                }
-            ),
+            label: format.label(),
+            title: format!("{title} ({})", format.label()),
             url: config.absolute_url(&format!("{base}{}", format.file())),
             media_type: format.media_type(),
         })

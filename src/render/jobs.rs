@@ -42,6 +42,14 @@ impl FeedFormat {
         }
     }
 
+    /// The format's name, for a link's text.
+    pub fn label(self) -> &'static str {
+        match self {
+            FeedFormat::Atom => "Atom",
+            FeedFormat::Rss => "RSS",
+        }
+    }
+
     /// The media type, for `<link rel="alternate">`.
     pub fn media_type(self) -> &'static str {
         match self {

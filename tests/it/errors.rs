@@ -1,17 +1,6 @@
 //! Error reports: every problem at once, each naming its file and line, and exit codes.
 
-use crate::support::{assert_golden_text, bulletin, fixture, site, tree, write};
-
-fn build_err(root: &std::path::Path) -> String {
-    let output = bulletin()
-        .arg("build")
-        .arg("--root")
-        .arg(root)
-        .env("NO_COLOR", "1")
-        .assert()
-        .code(1);
-    String::from_utf8(output.get_output().stderr.clone()).unwrap()
-}
+use crate::support::{assert_golden_text, build_fails, fixture, site, tree, write};
 
 #[test]
 fn every_content_and_template_error_is_reported_in_one_run() {
@@ -19,7 +8,7 @@ fn every_content_and_template_error_is_reported_in_one_run() {
     for (path, bytes) in tree(&fixture("errors")) {
         write(dir.path(), &path.to_string_lossy(), &bytes);
     }
-    let stderr = build_err(dir.path());
+    let stderr = build_fails(dir.path());
     assert_golden_text("errors/stderr.txt", &stderr);
     assert!(!dir.path().join("output").exists(), "nothing is written");
 }
@@ -27,7 +16,7 @@ fn every_content_and_template_error_is_reported_in_one_run() {
 #[test]
 fn unknown_config_key_is_named_with_its_line() {
     let dir = site(&[("bulletin.toml", "theme = \"mini\"\ntitel = \"Typo\"\n")]);
-    let stderr = build_err(dir.path());
+    let stderr = build_fails(dir.path());
     assert!(
         stderr.contains("bulletin.toml:2:1: unknown field `titel`"),
         "{stderr}"
@@ -41,7 +30,7 @@ fn bad_time_zone_is_named_with_its_line() {
         "bulletin.toml",
         "theme = \"mini\"\ntimezone = \"Asia/Atlantis\"\n",
     )]);
-    let stderr = build_err(dir.path());
+    let stderr = build_fails(dir.path());
     assert!(
         stderr.contains("bulletin.toml:2:12: timezone: not a known time zone: \"Asia/Atlantis\""),
         "{stderr}"
@@ -54,7 +43,7 @@ fn malformed_permalink_says_what_is_allowed() {
         "bulletin.toml",
         "theme = \"mini\"\npermalink = \"/{section}/{id}/\"\n",
     )]);
-    let stderr = build_err(dir.path());
+    let stderr = build_fails(dir.path());
     assert!(
         stderr.contains("bulletin.toml:2:13: permalink: has an unknown placeholder `{id}`"),
         "{stderr}"
@@ -68,7 +57,7 @@ fn malformed_permalink_says_what_is_allowed() {
 #[test]
 fn missing_theme_lists_the_themes_that_exist() {
     let dir = site(&[("bulletin.toml", "theme = \"fancy\"\n")]);
-    let stderr = build_err(dir.path());
+    let stderr = build_fails(dir.path());
     assert!(
         stderr.contains("bulletin.toml:1:9: theme: \"fancy\" does not exist"),
         "{stderr}"
@@ -88,7 +77,7 @@ fn template_render_error_names_template_line_and_page() {
             "+++\ntitle = \"A\"\ndate = \"2017-01-01\"\n+++\n",
         ),
     ]);
-    let stderr = build_err(dir.path());
+    let stderr = build_fails(dir.path());
     assert!(
         stderr.contains("error: templates/section.html:2:6: "),
         "{stderr}"
@@ -112,7 +101,7 @@ fn template_error_on_many_pages_is_reported_once() {
         ("content/news/b.md", article),
         ("content/news/c.md", article),
     ]);
-    let stderr = build_err(dir.path());
+    let stderr = build_fails(dir.path());
     assert_eq!(stderr.matches("article.nope").count(), 1, "{stderr}");
     assert!(
         stderr.contains("(rendering the print page of content/news/a.md and 2 other pages)"),
@@ -126,7 +115,7 @@ fn article_outside_a_section_is_an_error() {
         "content/about.md",
         "+++\ntitle = \"About\"\ndate = \"2017-01-01\"\n+++\n",
     )]);
-    let stderr = build_err(dir.path());
+    let stderr = build_fails(dir.path());
     assert!(
         stderr.contains("content/about.md: an article must be inside a section folder"),
         "{stderr}"
@@ -142,7 +131,7 @@ fn non_utf8_file_name_is_an_error_naming_it() {
     )]);
     let name = std::ffi::OsStr::from_bytes(b"bad\xff.md");
     std::fs::write(dir.path().join("content/news").join(name), "x").unwrap();
-    let stderr = build_err(dir.path());
+    let stderr = build_fails(dir.path());
     assert!(stderr.contains("content/news/bad"), "{stderr}");
     assert!(stderr.contains("not valid UTF-8"), "{stderr}");
 }
@@ -159,7 +148,7 @@ fn two_articles_with_one_url_name_both_files() {
             "+++\ntitle = \"Same\"\ndate = \"2017-01-01 12:00:00\"\n+++\n",
         ),
     ]);
-    let stderr = build_err(dir.path());
+    let stderr = build_fails(dir.path());
     assert!(
         stderr.contains(
             "content/news/2018/a.md: has the same URL /news/2017/01/01/a/ as content/news/2017/a.md"

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::support::{build_ok, bulletin, read, site, tree};
+use crate::support::{build_fails, build_ok, build_sample, bulletin, read, site, tree};
 
 fn article(title: &str, date: &str, extra: &str) -> String {
     format!(
@@ -478,13 +478,7 @@ fn alias_colliding_with_a_page_or_another_alias_names_both_files() {
             "+++\ntitle = \"C\"\ndate = \"2017-09-18\"\naliases = [\"/old.html\"]\n+++\n",
         ),
     ]);
-    let assert = bulletin()
-        .arg("build")
-        .arg("--root")
-        .arg(dir.path())
-        .assert()
-        .code(1);
-    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let stderr = build_fails(dir.path());
     assert!(stderr.contains("the listing of section `news` and the alias \"/news/\" of content/news/a.md would both be written to news/index.html"), "{stderr}");
     assert!(stderr.contains("the alias \"/old.html\" of content/news/b.md and the alias \"/old.html\" of content/news/c.md"), "{stderr}");
 }
@@ -495,13 +489,7 @@ fn alias_that_needs_a_file_as_its_folder_is_an_error() {
         "content/news/a.md",
         "+++\ntitle = \"A\"\ndate = \"2017-09-18\"\naliases = [\"/robots.txt/x.htm\"]\n+++\n",
     )]);
-    let assert = bulletin()
-        .arg("build")
-        .arg("--root")
-        .arg(dir.path())
-        .assert()
-        .code(1);
-    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let stderr = build_fails(dir.path());
     assert!(
         stderr.contains("content/news/a.md: the alias \"/robots.txt/x.htm\" of content/news/a.md needs the folder robots.txt"),
         "{stderr}"
@@ -512,18 +500,7 @@ fn alias_that_needs_a_file_as_its_folder_is_an_error() {
 fn not_found_page_is_built() {
     let dir = news_site();
     assert!(out(dir.path(), "404.html").contains("<h1>Not found</h1>"));
-    let sample = tempfile::tempdir().unwrap();
-    bulletin()
-        .args([
-            "build",
-            "--quiet",
-            "--root",
-            env!("CARGO_MANIFEST_DIR"),
-            "--output",
-        ])
-        .arg(sample.path())
-        .assert()
-        .success();
+    let sample = build_sample();
     let page = read(sample.path(), "404.html");
     assert!(
         page.contains("class=\"site-header\""),
@@ -534,18 +511,7 @@ fn not_found_page_is_built() {
 #[test]
 fn articles_link_their_category_and_tags() {
     let dir = news_site();
-    let sample = tempfile::tempdir().unwrap();
-    bulletin()
-        .args([
-            "build",
-            "--quiet",
-            "--root",
-            env!("CARGO_MANIFEST_DIR"),
-            "--output",
-        ])
-        .arg(sample.path())
-        .assert()
-        .success();
+    let sample = build_sample();
     let page = read(
         sample.path(),
         "news/2017/09/18/zhejiang-signs-cooperative-agreement-with-aqsiq/index.html",

@@ -1,6 +1,6 @@
 //! Output safety: a failed build changes nothing, and the output folder never holds sources.
 
-use crate::support::{build_ok, bulletin, read, site, tree, write};
+use crate::support::{build_fails, build_ok, bulletin, read, site, tree, write};
 
 const ARTICLE: &str = "+++\ntitle = \"A\"\ndate = \"2017-01-01\"\n+++\nText\n";
 
@@ -106,13 +106,7 @@ fn slug_or_section_that_leaves_the_output_is_an_error() {
             "+++\ntitle = \"B\"\ndate = \"2017-01-01\"\nsection = \"../up\"\n+++\n",
         ),
     ]);
-    let assert = bulletin()
-        .arg("build")
-        .arg("--root")
-        .arg(dir.path())
-        .assert()
-        .code(1);
-    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let stderr = build_fails(dir.path());
     assert!(
         stderr.contains("content/news/a.md:4:8: slug: must be one URL segment"),
         "{stderr}"
@@ -157,13 +151,7 @@ fn attachment_linking_outside_content_is_refused() {
         dir.path().join("content/news/secret.txt"),
     )
     .unwrap();
-    let assert = bulletin()
-        .arg("build")
-        .arg("--root")
-        .arg(dir.path())
-        .assert()
-        .code(1);
-    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let stderr = build_fails(dir.path());
     assert!(
         stderr.contains("content/news/secret.txt: is a link to something outside content/"),
         "{stderr}"
@@ -179,13 +167,7 @@ fn two_pages_at_one_url_are_an_error_naming_both() {
         ),
         ("content/news/news.md", ARTICLE),
     ]);
-    let assert = bulletin()
-        .arg("build")
-        .arg("--root")
-        .arg(dir.path())
-        .assert()
-        .code(1);
-    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let stderr = build_fails(dir.path());
     assert!(
         stderr.contains(
             "the listing of section `news` and content/news/news.md would both be written to news/index.html"

@@ -142,6 +142,35 @@ pub fn build_ok(root: &Path, args: &[&str]) {
         .success();
 }
 
+/// Builds the site in `root`, expecting a content or template error; returns the report.
+pub fn build_fails(root: &Path) -> String {
+    let output = bulletin()
+        .arg("build")
+        .arg("--root")
+        .arg(root)
+        .env("NO_COLOR", "1")
+        .assert()
+        .code(1);
+    String::from_utf8(output.get_output().stderr.clone()).expect("reports are UTF-8")
+}
+
+/// Builds the repository's sample site into a temporary folder.
+pub fn build_sample() -> TempDir {
+    let out = tempfile::tempdir().expect("temporary folder");
+    bulletin()
+        .args([
+            "build",
+            "--quiet",
+            "--root",
+            env!("CARGO_MANIFEST_DIR"),
+            "--output",
+        ])
+        .arg(out.path())
+        .assert()
+        .success();
+    out
+}
+
 /// Every file under `dir`, by relative path.
 pub fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut files = BTreeMap::new();

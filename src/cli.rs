@@ -43,6 +43,10 @@ pub struct BuildArgs {
     /// Include articles marked `draft = true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Ignore the build cache: render every page and replace the whole output folder (after
+    /// files in output/ were changed by hand, say).
+    #[arg(long)]
+    pub force: bool,
     /// The build time, for reproducible builds: "2017-09-18 10:00:00" in the site's time
     /// zone, or RFC 3339 [default: the clock].
     #[arg(long, value_name = "TIME")]
@@ -65,6 +69,7 @@ fn build(args: BuildArgs) -> Result<Option<String>> {
         base_url: args.base_url,
         drafts: args.drafts,
         now: args.now,
+        force: args.force,
     };
     let config = Config::load(&args.root, &overrides)?;
     let report = crate::build(&config)?;

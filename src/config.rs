@@ -69,6 +69,8 @@ pub struct Overrides {
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Ignore the build cache and rebuild the whole output.
+    pub force: bool,
     /// The build time as written on the command line (`--now`), read in the site's zone.
     pub now: Option<String>,
 }
@@ -107,6 +109,8 @@ pub struct Config {
     pub feed_limit: usize,
     pub feed_full_content: bool,
     pub drafts: bool,
+    /// Whether to ignore the build cache (`--force`).
+    pub force: bool,
     /// The build time: `--now`, or the clock.
     pub now: DateTime<Tz>,
     /// Whether `now` was given, so that output does not depend on the clock.
@@ -282,6 +286,7 @@ impl Config {
             feed_limit: raw.feeds.limit.unwrap_or(20).max(1),
             feed_full_content,
             drafts: overrides.drafts,
+            force: overrides.force,
             now,
             now_given: overrides.now.is_some(),
             root,

@@ -44,8 +44,8 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Prepares the staging folder. Without a usable cache, the whole output is rebuilt in the
-    /// staging folder and swapped in at the end.
+    /// Prepares the staging folder. Without a usable cache (or with `--force`), the whole
+    /// output is rebuilt in the staging folder and swapped in at the end.
     pub fn start(config: &Config) -> Result<Writer> {
         let output = config.output_dir.clone();
         let parent = output
@@ -56,7 +56,7 @@ impl Writer {
             .prefix(".bulletin-staging-")
             .tempdir_in(parent)
             .map_err(Error::io("create a staging folder in", parent))?;
-        let previous = if output.is_dir() {
+        let previous = if output.is_dir() && !config.force {
             Cache::load(&Cache::location(&output))
         } else {
             None

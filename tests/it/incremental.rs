@@ -252,3 +252,20 @@ fn counts_on_unchanged_first_pages_follow_a_growing_list() {
     );
     assert!(read(dir.path(), "output/archive/2017/09/18/page/2/index.html").contains("(4)"));
 }
+
+#[test]
+fn force_rebuilds_files_changed_by_hand() {
+    let dir = starting_site();
+    build_ok(dir.path(), &[]);
+    let page = dir.path().join("output/news/index.html");
+    let built = std::fs::read(&page).unwrap();
+    std::fs::write(&page, "edited by hand").unwrap();
+    build_ok(dir.path(), &[]);
+    assert_eq!(
+        std::fs::read(&page).unwrap(),
+        b"edited by hand",
+        "the cache trusts the output"
+    );
+    build_ok(dir.path(), &["--force"]);
+    assert_eq!(std::fs::read(&page).unwrap(), built);
+}

@@ -131,6 +131,10 @@ const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/print.html"),
     ),
     (
+        "print_base.html",
+        include_str!("../../themes/default/templates/print_base.html"),
+    ),
+    (
         "print_edition.html",
         include_str!("../../themes/default/templates/print_edition.html"),
     ),

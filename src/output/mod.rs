@@ -4,7 +4,8 @@
 pub mod cache;
 pub mod writer;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use crate::config::{Config, normalize};
@@ -126,14 +127,14 @@ pub fn static_files(config: &Config, theme: &Theme) -> Result<Vec<CopiedFile>> {
 
 /// Two outputs at the same path: a page and a static file or attachment.
 pub fn check_collisions(config: &Config, pages: &[PathBuf], copies: &[CopiedFile]) -> Result<()> {
-    let mut seen: BTreeMap<&Path, String> = pages
+    let mut seen: HashMap<&OsStr, String> = pages
         .iter()
-        .map(|p| (p.as_path(), "a generated page".to_string()))
+        .map(|p| (p.as_os_str(), "a generated page".to_string()))
         .collect();
     let mut errors = Vec::new();
     for copy in copies {
         let origin = config.display_path(&copy.from);
-        if let Some(first) = seen.insert(&copy.to, origin.display().to_string()) {
+        if let Some(first) = seen.insert(copy.to.as_os_str(), origin.display().to_string()) {
             errors.push(
                 Error::at(
                     Location::file(origin),

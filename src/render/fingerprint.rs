@@ -6,6 +6,8 @@
 //! global one combined with the fingerprints of those articles and the few numbers that shape
 //! it (page counts, neighbouring periods, calendar counts).
 
+use std::path::Path;
+
 use chrono::Datelike;
 use xxhash_rust::xxh3::Xxh3;
 
@@ -78,9 +80,10 @@ impl Fingerprints {
     }
 
     /// The fingerprint of everything `job` reads.
-    pub fn of(&self, job: Job, config: &Config, site: &Site) -> u128 {
+    /// `path` is the job's output file, which identifies it.
+    pub fn of(&self, job: Job, path: &Path, config: &Config, site: &Site) -> u128 {
         let mut feed = Feed::new(self.global);
-        feed.text(&job.url(config, site));
+        feed.text(&path.to_string_lossy());
         let list = |feed: &mut Feed, list: &[usize], per_page: usize, page: usize| {
             feed.number(list.len() as u128);
             feed.number(page_count(list.len(), per_page) as u128);

@@ -47,7 +47,7 @@ pub fn render_site(
         .par_iter()
         .zip(paths)
         .map(|(&job, path)| {
-            let inputs = fingerprints.of(job, config, site);
+            let inputs = fingerprints.of(job, path, config, site);
             let cached = !matches!(job, Job::Sitemap { .. } | Job::NewsSitemap | Job::Robots);
             match writer.reuse(path, inputs).filter(|_| cached) {
                 Some(outcome) => Ok(outcome),

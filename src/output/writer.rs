@@ -148,13 +148,8 @@ impl Writer {
                 written.removed = swap_in(self.staging, &self.output)?;
             }
             Some(previous) => {
-                for outcome in outcomes.iter().filter(|o| o.staged) {
-                    let target = self.output.join(&outcome.path);
-                    create_parent(&target)?;
-                    let staged = self.staging.path().join(&outcome.path);
-                    std::fs::rename(&staged, &target)
-                        .map_err(Error::io("move into place", &target))?;
-                }
+                // Stale files go first: a path that turns from a file into a folder (or back)
+                // is then free when the new files move in.
                 for stale in previous
                     .entries
                     .keys()
@@ -162,6 +157,13 @@ impl Writer {
                 {
                     remove_with_empty_parents(&self.output, Path::new(stale))?;
                     written.removed += 1;
+                }
+                for outcome in outcomes.iter().filter(|o| o.staged) {
+                    let target = self.output.join(&outcome.path);
+                    create_parent(&target)?;
+                    let staged = self.staging.path().join(&outcome.path);
+                    std::fs::rename(&staged, &target)
+                        .map_err(Error::io("move into place", &target))?;
                 }
             }
         }
@@ -218,6 +220,7 @@ fn swap_in(staging: tempfile::TempDir, output: &Path) -> Result<usize> {
     std::fs::rename(output, &old).map_err(Error::io("move aside", output))?;
     if let Err(e) = std::fs::rename(&staged, output) {
         let _ = std::fs::rename(&old, output);
+        let _ = std::fs::remove_dir_all(&staged);
         return Err(Error::io("move the new site to", output)(e));
     }
     let count = walkdir::WalkDir::new(&old)

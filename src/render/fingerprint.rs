@@ -157,6 +157,9 @@ impl Fingerprints {
                     }
                 };
                 let shown = &items[..items.len().min(config.feed_limit)];
+                if site.articles.is_empty() {
+                    feed.text(&config.now.to_rfc3339());
+                }
                 if shown.is_empty() {
                     feed.number(
                         site.articles

@@ -269,3 +269,21 @@ fn force_rebuilds_files_changed_by_hand() {
     build_ok(dir.path(), &["--force"]);
     assert_eq!(std::fs::read(&page).unwrap(), built);
 }
+
+#[test]
+fn a_file_that_becomes_a_folder_and_back_rebuilds_cleanly() {
+    rebuild_matches_clean_build(|root| {
+        write(root, "static/foo", b"a file");
+    });
+    let dir = starting_site();
+    write(dir.path(), "static/foo", b"a file");
+    build_ok(dir.path(), &[]);
+    std::fs::remove_file(dir.path().join("static/foo")).unwrap();
+    write(dir.path(), "static/foo/bar.txt", b"now a folder");
+    build_ok(dir.path(), &[]);
+    assert_eq!(read(dir.path(), "output/foo/bar.txt"), "now a folder");
+    std::fs::remove_dir_all(dir.path().join("static/foo")).unwrap();
+    write(dir.path(), "static/foo", b"a file again");
+    build_ok(dir.path(), &[]);
+    assert_eq!(read(dir.path(), "output/foo"), "a file again");
+}

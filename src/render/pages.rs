@@ -416,8 +416,9 @@ impl Shared<'_> {
         }
     }
 
-    /// Home, [section,] Archive, then the year and month above `period`.
-    fn period_trail(&self, archive: usize, period: Period, page: usize) -> Vec<Crumb> {
+    /// Home, [section,] Archive, then the year and month above `period`, and the period
+    /// itself when the page is below it (a second page, a print edition).
+    fn period_trail(&self, archive: usize, period: Period, with_period: bool) -> Vec<Crumb> {
         let locale = &self.config.locale;
         let mut trail = self.archive_trail(archive);
         trail.push(self.crumb(
@@ -437,7 +438,7 @@ impl Shared<'_> {
                 trail.push(self.crumb(locale.month_name(date.month()), url(month)));
             }
         }
-        if page > 1 {
+        if with_period {
             trail.push(self.crumb(self.label(period), url(period)));
         }
         trail
@@ -461,7 +462,7 @@ impl Shared<'_> {
             }
             Period::Day(_) => ("archive_day.html", "archive_day"),
         };
-        context.insert("breadcrumbs", &self.period_trail(archive, period, page));
+        context.insert("breadcrumbs", &self.period_trail(archive, period, page > 1));
         let title = view.label.clone();
         context.insert("period", &view);
         Page::new(template.0, template.1, title)
@@ -511,7 +512,7 @@ impl Shared<'_> {
             .collect();
         context.insert("articles", &articles);
         let view = self.period_view(archive, period);
-        context.insert("breadcrumbs", &self.period_trail(archive, period, 2));
+        context.insert("breadcrumbs", &self.period_trail(archive, period, true));
         let title = format!(
             "{} ({})",
             view.label,

@@ -57,9 +57,16 @@ impl LinkIndex {
         }
     }
 
-    /// The body of an article as HTML, links rewritten.
+    /// The body of an article as HTML, links rewritten. Called once per article (through
+    /// [`Article::body_html`]), it releases the Markdown.
     pub fn render(&self, article: &Article) -> String {
-        markdown::render(&article.body, self.safe_html, &mut self.resolver(article)).html
+        let body = std::mem::take(
+            &mut *article
+                .body
+                .lock()
+                .expect("no thread panics holding a body"),
+        );
+        markdown::render(&body, self.safe_html, &mut self.resolver(article)).html
     }
 }
 
@@ -113,11 +120,13 @@ pub fn resolve_all(
                 env!("CARGO_PKG_VERSION"),
                 if index.safe_html { "-safe" } else { "" }
             );
-            let scan = cache
-                .scans
-                .get(&key)
-                .cloned()
-                .unwrap_or_else(|| markdown::scan(&article.body, index.safe_html));
+            let scan = cache.scans.get(&key).cloned().unwrap_or_else(|| {
+                let body = article
+                    .body
+                    .get_mut()
+                    .expect("no thread panics holding a body");
+                markdown::scan(body, index.safe_html)
+            });
             let error = resolve(index, article, &scan);
             (key, scan, error)
         })

@@ -12,7 +12,7 @@ use crate::config::{Config, Permalink, Segment};
 use crate::error::{Error, Location, Result};
 
 /// One news item, from its Markdown file.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Article {
     /// The source file, relative to the site root (`content/news/2017/x.md`).
     pub path: PathBuf,
@@ -35,8 +35,9 @@ pub struct Article {
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// The page's language.
     pub lang: String,
-    /// The Markdown body.
-    pub body: String,
+    /// The Markdown body, until its HTML is made: then it is released, since nothing else
+    /// reads it (on a large archive, that is most of the memory the sources take).
+    pub body: std::sync::Mutex<String>,
     /// A fingerprint of the whole file, for incremental builds.
     pub source_hash: u128,
     /// The body as HTML, made when first needed: see [`Article::body_html`].
@@ -98,7 +99,7 @@ impl Article {
             aliases: raw.aliases,
             extra: raw.extra.unwrap_or_default(),
             lang: config.language.clone(),
-            body: split.body.to_string(),
+            body: std::sync::Mutex::new(split.body.to_string()),
             source_hash: xxhash_rust::xxh3::xxh3_128(text.as_bytes()),
             content: std::sync::OnceLock::new(),
             link_targets: Vec::new(),
@@ -397,7 +398,7 @@ mod tests {
             "/news/2017/09/18/zhejiang-signs/print/"
         );
         assert_eq!(article.date.to_rfc3339(), "2017-09-18T10:05:20+08:00");
-        assert_eq!(article.body, "Body\n");
+        assert_eq!(*article.body.lock().unwrap(), "Body\n");
     }
 
     #[test]

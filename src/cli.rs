@@ -26,6 +26,34 @@ pub enum Command {
     /// Everything is rendered first; the output folder is replaced only when the whole build
     /// succeeded, so a failed build leaves the previous site as it was.
     Build(BuildArgs),
+    /// Start a new article: write its file with complete front matter, as a draft.
+    ///
+    /// The file goes to content/<section>/<year>/<slug>.md (the `new.path` setting changes
+    /// that); the slug comes from the title, transliterated to ASCII. An existing file is never
+    /// overwritten, and a title whose article would take an existing article's URL is refused.
+    New(NewArgs),
+}
+
+/// Options of `bulletin new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The article's title.
+    pub title: String,
+    /// The site folder.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// The section (a folder of content/).
+    #[arg(long, default_value = "news")]
+    pub section: String,
+    /// The publication date and time [default: now, in the site's time zone].
+    #[arg(long, value_name = "TIME")]
+    pub date: Option<String>,
+    /// The article's category.
+    #[arg(long)]
+    pub category: Option<String>,
+    /// A tag; repeat for several.
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
 }
 
 /// Options of `bulletin build`.
@@ -60,7 +88,21 @@ pub struct BuildArgs {
 pub fn run(cli: Cli) -> Result<Option<String>> {
     match cli.command {
         Command::Build(args) => build(args),
+        Command::New(args) => new(args),
     }
+}
+
+fn new(args: NewArgs) -> Result<Option<String>> {
+    let config = Config::load(&args.root, &Overrides::default())?;
+    let request = crate::new::Request {
+        title: args.title,
+        section: args.section,
+        date: args.date,
+        category: args.category,
+        tags: args.tags,
+    };
+    let path = crate::new::create(&config, &request)?;
+    Ok(Some(path.display().to_string()))
 }
 
 fn build(args: BuildArgs) -> Result<Option<String>> {

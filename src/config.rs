@@ -28,6 +28,8 @@ struct RawConfig {
     #[serde(default)]
     home: RawHome,
     #[serde(default)]
+    new: RawNew,
+    #[serde(default)]
     archive: RawArchive,
     #[serde(default)]
     markdown: RawMarkdown,
@@ -55,6 +57,12 @@ struct RawArchive {
 #[serde(deny_unknown_fields)]
 struct RawHome {
     latest: Option<usize>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNew {
+    path: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -105,6 +113,8 @@ pub struct Config {
     pub locale: crate::i18n::Locale,
     /// Free values for templates, as `site.extra`.
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// Where `bulletin new` puts an article, below `content/`.
+    pub new_path: Permalink,
     /// How many articles each feed carries, and whether with their full text.
     pub feed_limit: usize,
     pub feed_full_content: bool,
@@ -213,6 +223,18 @@ impl Config {
                 "name a folder of themes/, such as \"default\"",
             );
         }
+        let new_path_text = raw.new.path.unwrap_or_else(|| NEW_PATH.to_string());
+        let new_path = Permalink::parse(&format!("/{}/", new_path_text.trim_end_matches(".md")))
+            .ok()
+            .filter(|_| new_path_text.ends_with(".md") && !new_path_text.starts_with('/'))
+            .unwrap_or_else(|| {
+                fail(
+                    "path",
+                    format!("`new.path` is not a file pattern: {new_path_text:?}"),
+                    "for example \"{section}/{year}/{month}/{slug}.md\"",
+                );
+                Permalink::parse(Permalink::DEFAULT).expect("the default pattern is valid")
+            });
         let paginate = raw.paginate.unwrap_or(20);
         if paginate == 0 {
             fail("paginate", "must be at least 1".into(), "the default is 20");
@@ -283,6 +305,7 @@ impl Config {
             per_section_archives: raw.archive.per_section.unwrap_or(true),
             safe_html: raw.markdown.safe_html.unwrap_or(false),
             extra: raw.extra,
+            new_path,
             feed_limit: raw.feeds.limit.unwrap_or(20).max(1),
             feed_full_content,
             drafts: overrides.drafts,
@@ -314,8 +337,11 @@ impl Config {
     }
 }
 
+/// Where `bulletin new` puts an article by default.
+const NEW_PATH: &str = "{section}/{year}/{slug}.md";
+
 const ALLOWED_KEYS: &str = "title, description, base_url, language, timezone, theme, \
-    date_format, permalink, paginate, [home] latest, [archive] week_start, per_section, \
+    date_format, permalink, paginate, [home] latest, [new] path, [archive] week_start, per_section, \
     [markdown] safe_html, [feeds] limit, content, [extra]";
 
 /// Removes `.` and `..` from a path without touching the file system.

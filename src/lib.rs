@@ -9,6 +9,7 @@ pub mod content;
 pub mod error;
 pub mod i18n;
 pub mod markdown;
+pub mod new;
 pub mod output;
 pub mod render;
 pub mod site;

@@ -5,6 +5,7 @@ mod build;
 mod errors;
 mod incremental;
 mod links;
+mod new;
 mod news;
 mod safety;
 mod support;

@@ -71,6 +71,9 @@ pub struct BuildArgs {
     /// Include articles marked `draft = true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Include articles dated after the build time (embargoed, held back by default).
+    #[arg(long)]
+    pub future: bool,
     /// Ignore the build cache: render every page and replace the whole output folder (after
     /// files in output/ were changed by hand, say).
     #[arg(long)]
@@ -112,6 +115,7 @@ fn build(args: BuildArgs) -> Result<Option<String>> {
         drafts: args.drafts,
         now: args.now,
         force: args.force,
+        future: args.future,
     };
     let config = Config::load(&args.root, &overrides)?;
     let report = crate::build(&config)?;
@@ -123,7 +127,7 @@ fn build(args: BuildArgs) -> Result<Option<String>> {
         .output_dir
         .strip_prefix(&here)
         .unwrap_or(&config.output_dir);
-    Ok(Some(format!(
+    let mut line = format!(
         "Built {} articles into {}: {} files ({} made, {} written, {} removed) in {:.2} s",
         report.articles,
         shown.display(),
@@ -132,5 +136,14 @@ fn build(args: BuildArgs) -> Result<Option<String>> {
         report.written,
         report.removed,
         report.elapsed.as_secs_f64()
-    )))
+    );
+    if let Some(due) = report.next_due {
+        line.push_str(&format!(
+            "\n{} embargoed article{} held back; the next is due {}",
+            report.embargoed,
+            if report.embargoed == 1 { "" } else { "s" },
+            due.format(&config.date_format)
+        ));
+    }
+    Ok(Some(line))
 }

@@ -81,6 +81,8 @@ pub struct Overrides {
     pub force: bool,
     /// The build time as written on the command line (`--now`), read in the site's zone.
     pub now: Option<String>,
+    /// Publish articles dated after the build time too.
+    pub future: bool,
 }
 
 /// The checked configuration: absolute paths, parsed zone and permalink, defaults applied.
@@ -121,6 +123,8 @@ pub struct Config {
     pub drafts: bool,
     /// Whether to ignore the build cache (`--force`).
     pub force: bool,
+    /// Whether articles dated after `now` are published (`--future`); else they are held back.
+    pub future: bool,
     /// The build time: `--now`, or the clock.
     pub now: DateTime<Tz>,
     /// Whether `now` was given, so that output does not depend on the clock.
@@ -310,6 +314,7 @@ impl Config {
             feed_full_content,
             drafts: overrides.drafts,
             force: overrides.force,
+            future: overrides.future,
             now,
             now_given: overrides.now.is_some(),
             root,

@@ -34,6 +34,9 @@ pub struct Report {
     pub written: usize,
     pub removed: usize,
     pub elapsed: Duration,
+    /// Articles dated after the build time, held back, and when the first becomes due.
+    pub embargoed: usize,
+    pub next_due: Option<chrono::DateTime<chrono_tz::Tz>>,
 }
 
 /// Builds the site described by `config` into its output folder. Nothing is written unless
@@ -55,6 +58,7 @@ pub fn build(config: &Config) -> Result<Report> {
         }
     };
     let scans = content.scans_changed.then(|| content.scans.clone());
+    let (embargoed, next_due) = (content.embargoed, content.next_due);
     let site = site::Site::new(content, config.per_section_archives);
     let mut templates = templates;
     templates.register_helpers(config, &site);
@@ -83,6 +87,8 @@ pub fn build(config: &Config) -> Result<Report> {
         written: written.written,
         removed: written.removed,
         elapsed: started.elapsed(),
+        embargoed,
+        next_due,
     })
 }
 

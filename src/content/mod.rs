@@ -27,6 +27,9 @@ pub struct Content {
     pub scans: ScanCache,
     /// Whether they differ from the scans the build started with.
     pub scans_changed: bool,
+    /// Articles dated after the build time, held back, and the date of the first of them.
+    pub embargoed: usize,
+    pub next_due: Option<chrono::DateTime<chrono_tz::Tz>>,
 }
 
 /// The files found under `content/`, sorted.
@@ -67,9 +70,13 @@ pub fn load(config: &Config) -> Result<Content> {
         })
         .collect();
     let mut articles = Vec::new();
+    let mut embargoed = Vec::new();
     for result in parsed {
         match result {
             Ok(article) if article.draft && !config.drafts => {}
+            Ok(article) if article.date > config.now && !config.future => {
+                embargoed.push(article.date)
+            }
             Ok(article) => articles.push(article),
             Err(list) => errors.extend(list),
         }
@@ -90,6 +97,8 @@ pub fn load(config: &Config) -> Result<Content> {
         (a.order.is_none(), a.order, &a.name).cmp(&(b.order.is_none(), b.order, &b.name))
     });
     Ok(Content {
+        embargoed: embargoed.len(),
+        next_due: embargoed.into_iter().min(),
         articles,
         sections,
         links,

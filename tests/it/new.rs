@@ -133,3 +133,57 @@ fn malformed_new_path_is_a_configuration_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn articles_dated_after_the_build_time_are_held_back_unless_future() {
+    let dir = site(&[
+        (
+            "bulletin.toml",
+            "theme = \"mini\"\ntimezone = \"Asia/Shanghai\"\n",
+        ),
+        (
+            "content/news/now.md",
+            "+++\ntitle = \"Published\"\ndate = \"2017-09-18 09:00:00\"\n+++\n",
+        ),
+        (
+            "content/news/soon.md",
+            "+++\ntitle = \"Embargoed\"\ndate = \"2017-09-18 10:05:20\"\n+++\n",
+        ),
+        (
+            "content/news/later.md",
+            "+++\ntitle = \"Later\"\ndate = \"2017-10-01\"\n+++\n",
+        ),
+    ]);
+    let out = bulletin()
+        .args(["build", "--now", "2017-09-18 10:00:00", "--root"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        stdout.contains("2 embargoed articles held back; the next is due 2017-09-18 10:05:20"),
+        "{stdout}"
+    );
+    let outputs = crate::support::tree(&dir.path().join("output"));
+    for (path, bytes) in &outputs {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(
+            !text.contains("Embargoed") && !text.contains("Later"),
+            "{} shows an embargoed article",
+            path.display()
+        );
+    }
+    assert!(read(dir.path(), "output/index.html").contains("Published"));
+    bulletin()
+        .args([
+            "build",
+            "--future",
+            "--now",
+            "2017-09-18 10:00:00",
+            "--root",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success();
+    assert!(read(dir.path(), "output/index.html").contains("Embargoed"));
+}

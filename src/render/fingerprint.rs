@@ -218,7 +218,7 @@ impl Fingerprints {
 /// The settings that shape pages, as text (the build time is left out: it changes every run).
 fn settings(config: &Config) -> String {
     format!(
-        "{}|{:?}|{}|{}|{}|{}|{}|{:?}|{}|{}|{:?}|{}|{}|{:?}|{}|{}|{}",
+        "{}|{:?}|{}|{}|{}|{}|{}|{:?}|{}|{}|{:?}|{}|{}|{:?}|{}|{}|{}|{}",
         config.title,
         config.description,
         config.base_url,
@@ -236,6 +236,7 @@ fn settings(config: &Config) -> String {
         config.feed_limit,
         config.feed_full_content,
         config.drafts,
+        config.future,
     )
 }
 

@@ -83,8 +83,11 @@ pub struct BuildArgs {
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
     /// Print only errors.
-    #[arg(long, short)]
+    #[arg(long, short, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Also print where the time went.
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 /// Runs the parsed command line. Returns the summary to print, if any: only `main` prints.
@@ -118,7 +121,9 @@ fn build(args: BuildArgs) -> Result<Option<String>> {
         future: args.future,
     };
     let config = Config::load(&args.root, &overrides)?;
-    let report = crate::build(&config)?;
+    let bar = Bar::new(!args.quiet);
+    let report = crate::build(&config, &bar)?;
+    bar.finish();
     if args.quiet {
         return Ok(None);
     }
@@ -137,6 +142,14 @@ fn build(args: BuildArgs) -> Result<Option<String>> {
         report.removed,
         report.elapsed.as_secs_f64()
     );
+    if args.verbose {
+        line.push_str(&format!(
+            "\nloading {:.2} s, rendering {:.2} s, writing {:.2} s",
+            report.loading.as_secs_f64(),
+            report.rendering.as_secs_f64(),
+            (report.elapsed - report.loading - report.rendering).as_secs_f64()
+        ));
+    }
     if let Some(due) = report.next_due {
         line.push_str(&format!(
             "\n{} embargoed article{} held back; the next is due {}",
@@ -146,4 +159,44 @@ fn build(args: BuildArgs) -> Result<Option<String>> {
         ));
     }
     Ok(Some(line))
+}
+
+/// A progress bar on standard error, for builds of more than a few hundred files on a
+/// terminal; nothing otherwise.
+struct Bar(std::sync::OnceLock<indicatif::ProgressBar>, bool);
+
+/// Builds with fewer files finish too soon for a bar to help.
+const BAR_THRESHOLD: usize = 300;
+
+impl Bar {
+    fn new(wanted: bool) -> Bar {
+        let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+        Bar(std::sync::OnceLock::new(), wanted && terminal)
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = self.0.get() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl crate::Progress for Bar {
+    fn start(&self, files: usize) {
+        if self.1 && files > BAR_THRESHOLD {
+            let bar = indicatif::ProgressBar::new(files as u64);
+            if let Ok(style) =
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {eta}")
+            {
+                bar.set_style(style);
+            }
+            let _ = self.0.set(bar);
+        }
+    }
+
+    fn advance(&self) {
+        if let Some(bar) = self.0.get() {
+            bar.inc(1);
+        }
+    }
 }

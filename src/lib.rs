@@ -37,11 +37,28 @@ pub struct Report {
     /// Articles dated after the build time, held back, and when the first becomes due.
     pub embargoed: usize,
     pub next_due: Option<chrono::DateTime<chrono_tz::Tz>>,
+    /// Time spent reading and indexing, and time spent rendering (the rest is writing).
+    pub loading: Duration,
+    pub rendering: Duration,
+}
+
+/// Follows a build, for a progress bar: how many files there will be, then one call per file.
+pub trait Progress: Sync {
+    fn start(&self, files: usize);
+    fn advance(&self);
+}
+
+/// No progress to show.
+pub struct Silent;
+
+impl Progress for Silent {
+    fn start(&self, _: usize) {}
+    fn advance(&self) {}
 }
 
 /// Builds the site described by `config` into its output folder. Nothing is written unless
 /// every article and every page succeeded.
-pub fn build(config: &Config) -> Result<Report> {
+pub fn build(config: &Config, progress: &dyn Progress) -> Result<Report> {
     let started = Instant::now();
     output::check_target(config)?;
     let theme = render::Theme::locate(config);
@@ -71,7 +88,13 @@ pub fn build(config: &Config) -> Result<Report> {
     let copies = copied_files(config, &site, &theme)?;
     output::check_collisions(config, &paths, &copies)?;
     let writer = Writer::start(config)?;
-    let mut outcomes = render::render_site(config, &site, &templates, &jobs, &paths, &writer)?;
+    let phases_before_render = started.elapsed();
+    progress.start(jobs.len());
+    let mut outcomes =
+        render::render_site(config, &site, &templates, &jobs, &paths, &writer, &|| {
+            progress.advance()
+        })?;
+    let rendered = started.elapsed();
     for copy in &copies {
         outcomes.push(writer.copy(&copy.from, &copy.to, copy.fingerprint())?);
     }
@@ -89,6 +112,8 @@ pub fn build(config: &Config) -> Result<Report> {
         elapsed: started.elapsed(),
         embargoed,
         next_due,
+        loading: phases_before_render,
+        rendering: rendered - phases_before_render,
     })
 }
 

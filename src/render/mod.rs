@@ -33,6 +33,7 @@ pub fn render_site(
     jobs: &[Job],
     paths: &[PathBuf],
     writer: &Writer,
+    progress: &(dyn Fn() + Sync),
 ) -> Result<Vec<Outcome>> {
     let mut site_view = SiteView::new(config, site, &templates.theme);
     site_view.feeds = feeds::feed_links(config, site, jobs::FeedScope::Site);
@@ -47,6 +48,7 @@ pub fn render_site(
         .par_iter()
         .zip(paths)
         .map(|(&job, path)| {
+            progress();
             let inputs = fingerprints.of(job, path, config, site);
             let cached = !matches!(job, Job::Sitemap { .. } | Job::NewsSitemap | Job::Robots);
             match writer.reuse(path, inputs).filter(|_| cached) {

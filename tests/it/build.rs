@@ -345,3 +345,43 @@ fn usage_errors_exit_with_two() {
         .code(2);
     bulletin().arg("frobnicate").assert().code(2);
 }
+
+#[test]
+fn verbose_says_where_the_time_went_and_pipes_get_no_progress_bar() {
+    let out = tempfile::tempdir().unwrap();
+    let assert = bulletin()
+        .args([
+            "build",
+            "--verbose",
+            "--root",
+            env!("CARGO_MANIFEST_DIR"),
+            "--output",
+        ])
+        .arg(out.path())
+        .assert()
+        .success();
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    assert!(stdout.starts_with("Built 16 articles into "), "{stdout}");
+    assert!(
+        stdout.contains("\nloading ")
+            && stdout.contains(" s, rendering ")
+            && stdout.contains(" s, writing "),
+        "{stdout}"
+    );
+    assert!(
+        assert.get_output().stderr.is_empty(),
+        "no progress bar off a terminal"
+    );
+    let quiet = bulletin()
+        .args([
+            "build",
+            "--quiet",
+            "--root",
+            env!("CARGO_MANIFEST_DIR"),
+            "--output",
+        ])
+        .arg(out.path())
+        .assert()
+        .success();
+    assert!(quiet.get_output().stdout.is_empty());
+}

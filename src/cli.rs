@@ -54,6 +54,12 @@ pub struct NewArgs {
     /// A tag; repeat for several.
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
+    /// Print only errors, not the new file's path.
+    #[arg(long, short, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print the URL the article will have.
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 /// Options of `bulletin build`.
@@ -107,8 +113,15 @@ fn new(args: NewArgs) -> Result<Option<String>> {
         category: args.category,
         tags: args.tags,
     };
-    let path = crate::new::create(&config, &request)?;
-    Ok(Some(path.display().to_string()))
+    let created = crate::new::create(&config, &request)?;
+    if args.quiet {
+        return Ok(None);
+    }
+    let mut line = created.path.display().to_string();
+    if args.verbose {
+        line.push_str(&format!("\nits page, once published: {}", created.url));
+    }
+    Ok(Some(line))
 }
 
 fn build(args: BuildArgs) -> Result<Option<String>> {

@@ -21,9 +21,18 @@ pub struct Request {
     pub tags: Vec<String>,
 }
 
-/// Writes the new article's file and returns its path, relative to the site root. Nothing is
-/// overwritten, and a title whose article would take an existing article's URL is refused.
-pub fn create(config: &Config, request: &Request) -> Result<PathBuf> {
+/// What `new` made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Created {
+    /// The file, relative to the site root.
+    pub path: PathBuf,
+    /// The absolute URL the article will have once published.
+    pub url: String,
+}
+
+/// Writes the new article's file. Nothing is overwritten, and a title whose article would take
+/// an existing article's URL is refused.
+pub fn create(config: &Config, request: &Request) -> Result<Created> {
     let usage = |message: String, hint: &str| Error::Usage {
         message,
         hint: Some(hint.to_string()),
@@ -56,17 +65,26 @@ pub fn create(config: &Config, request: &Request) -> Result<PathBuf> {
         )
         .with_hint("choose another title, or edit the existing file"));
     }
-    refuse_taken_url(config, &request.section, &date, &slug)?;
+    let url = refuse_taken_url(config, &request.section, &date, &slug)?;
     let dir = path
         .parent()
         .expect("the article lies in a folder of content/");
     std::fs::create_dir_all(dir).map_err(Error::io("create", dir))?;
     std::fs::write(&path, front_matter(request, &date)).map_err(Error::io("write", &path))?;
-    Ok(relative)
+    Ok(Created {
+        path: relative,
+        url: config.absolute_url(&url),
+    })
 }
 
-/// Refuses a slug whose URL an existing article (drafts included) already has.
-fn refuse_taken_url(config: &Config, section: &str, date: &DateTime<Tz>, slug: &str) -> Result<()> {
+/// Refuses a slug whose URL an existing article (drafts included) already has; else returns
+/// the URL.
+fn refuse_taken_url(
+    config: &Config,
+    section: &str,
+    date: &DateTime<Tz>,
+    slug: &str,
+) -> Result<String> {
     let url = expand_permalink(&config.permalink, &config.base_path, section, date, slug);
     let mut all = config.clone();
     all.drafts = true;
@@ -79,7 +97,7 @@ fn refuse_taken_url(config: &Config, section: &str, date: &DateTime<Tz>, slug: &
             ),
         )
         .with_hint("choose another title, or another --date")),
-        None => Ok(()),
+        None => Ok(url),
     }
 }
 

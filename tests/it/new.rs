@@ -187,3 +187,20 @@ fn articles_dated_after_the_build_time_are_held_back_unless_future() {
         .success();
     assert!(read(dir.path(), "output/index.html").contains("Embargoed"));
 }
+
+#[test]
+fn new_is_quiet_or_verbose_on_request() {
+    let dir = site(&[(
+        "bulletin.toml",
+        "theme = \"mini\"\nbase_url = \"https://x.org/\"\n",
+    )]);
+    let quiet = new(dir.path(), &["One", "--date", "2017-09-18", "--quiet"]).success();
+    assert!(quiet.get_output().stdout.is_empty());
+    assert!(dir.path().join("content/news/2017/one.md").exists());
+    let verbose = new(dir.path(), &["Two", "--date", "2017-09-18", "--verbose"]).success();
+    let stdout = String::from_utf8(verbose.get_output().stdout.clone()).unwrap();
+    assert_eq!(
+        stdout,
+        "content/news/2017/two.md\nits page, once published: https://x.org/news/2017/09/18/two/\n"
+    );
+}

@@ -127,14 +127,13 @@ pub fn static_files(config: &Config, theme: &Theme) -> Result<Vec<CopiedFile>> {
 
 /// Two outputs at the same path: a page and a static file or attachment.
 pub fn check_collisions(config: &Config, pages: &[PathBuf], copies: &[CopiedFile]) -> Result<()> {
-    let mut seen: HashMap<&OsStr, String> = pages
-        .iter()
-        .map(|p| (p.as_os_str(), "a generated page".to_string()))
-        .collect();
+    let mut seen: HashMap<&OsStr, Option<String>> =
+        pages.iter().map(|p| (p.as_os_str(), None)).collect();
     let mut errors = Vec::new();
     for copy in copies {
         let origin = config.display_path(&copy.from);
-        if let Some(first) = seen.insert(copy.to.as_os_str(), origin.display().to_string()) {
+        if let Some(first) = seen.insert(copy.to.as_os_str(), Some(origin.display().to_string())) {
+            let first = first.unwrap_or_else(|| "a generated page".to_string());
             errors.push(
                 Error::at(
                     Location::file(origin),

@@ -36,14 +36,15 @@ pub fn render_site(
     progress: &(dyn Fn() + Sync),
 ) -> Result<Vec<Outcome>> {
     let mut site_view = SiteView::new(config, site, &templates.theme);
-    site_view.feeds = feeds::feed_links(config, site, jobs::FeedScope::Site);
+    let site_feeds = feeds::feed_links(config, site, jobs::FeedScope::Site);
+    site_view.feeds = site_feeds.clone();
     let site_view = tera::to_value(site_view).expect("site views serialise");
     let fingerprints = Fingerprints::new(
         config,
         site,
         &templates.global_inputs(config, site, &site_view),
     );
-    let shared = Shared::new(config, site, site_view);
+    let shared = Shared::new(config, site, site_view, site_feeds);
     let results: Vec<Result<Outcome>> = jobs
         .par_iter()
         .zip(paths)
@@ -91,7 +92,7 @@ fn render_one(shared: &Shared, templates: &Templates, jobs: &[Job], job: Job) ->
     let url = job.url(config, site);
     let mut context = Vars::default();
     let page = shared.fill(job, &mut context);
-    let mut feeds = feeds::feed_links(config, site, jobs::FeedScope::Site);
+    let mut feeds = shared.site_feeds.clone();
     feeds.extend(page.feeds);
     let view = PageView {
         kind: page.kind,

@@ -27,15 +27,23 @@ pub struct Shared<'a> {
     pub i18n: Value,
     /// Each article's listing view, made when first needed.
     pub summaries: Vec<OnceLock<Value>>,
+    /// The site's Atom and RSS feeds, linked from every page.
+    pub site_feeds: Vec<FeedLink>,
 }
 
 impl<'a> Shared<'a> {
     /// The shared views of a build.
-    pub fn new(config: &'a Config, site: &'a Site, site_view: Value) -> Self {
+    pub fn new(
+        config: &'a Config,
+        site: &'a Site,
+        site_view: Value,
+        site_feeds: Vec<FeedLink>,
+    ) -> Self {
         Shared {
             config,
             site,
             site_view,
+            site_feeds,
             i18n: serde_json::to_value(&config.locale).expect("locales serialise to JSON"),
             summaries: (0..site.articles.len()).map(|_| OnceLock::new()).collect(),
         }

@@ -1,8 +1,8 @@
 //! Building sites: pages, URLs, links, attachments, drafts and determinism.
 
-use std::path::Path;
-
-use crate::support::{assert_golden_tree, build_ok, bulletin, fixture, read, site, tree, write};
+use crate::support::{
+    assert_golden_tree, build_ok, build_sample, bulletin, fixture, read, site, tree, write,
+};
 
 /// Copies a fixture and the mini theme into a temporary folder.
 fn copy_fixture(case: &str) -> tempfile::TempDir {
@@ -22,15 +22,7 @@ fn basic_fixture_builds_the_expected_tree() {
 
 #[test]
 fn sample_site_has_the_seed_article_with_its_controls() {
-    let out = tempfile::tempdir().unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    bulletin()
-        .args(["build", "--quiet", "--root"])
-        .arg(root)
-        .arg("--output")
-        .arg(out.path())
-        .assert()
-        .success();
+    let out = build_sample();
     let url = "news/2017/09/18/zhejiang-signs-cooperative-agreement-with-aqsiq/";
     let page = read(out.path(), &format!("{url}index.html"));
     assert!(page.contains("<h1>Zhejiang Signs Cooperative Agreement with AQSIQ</h1>"));
@@ -372,16 +364,5 @@ fn verbose_says_where_the_time_went_and_pipes_get_no_progress_bar() {
         assert.get_output().stderr.is_empty(),
         "no progress bar off a terminal"
     );
-    let quiet = bulletin()
-        .args([
-            "build",
-            "--quiet",
-            "--root",
-            env!("CARGO_MANIFEST_DIR"),
-            "--output",
-        ])
-        .arg(out.path())
-        .assert()
-        .success();
-    assert!(quiet.get_output().stdout.is_empty());
+    build_sample();
 }

@@ -175,3 +175,19 @@ fn two_pages_at_one_url_are_an_error_naming_both() {
         "{stderr}"
     );
 }
+
+#[test]
+fn static_file_that_would_overwrite_a_page_is_an_error() {
+    let dir = site(&[
+        ("content/news/a.md", ARTICLE),
+        ("static/news/index.html", "mine"),
+    ]);
+    let stderr = build_fails(dir.path());
+    assert!(
+        stderr.contains(
+            "static/news/index.html: would be written to news/index.html, as a generated page is"
+        ),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("output").exists());
+}

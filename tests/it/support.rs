@@ -154,10 +154,11 @@ pub fn build_fails(root: &Path) -> String {
     String::from_utf8(output.get_output().stderr.clone()).expect("reports are UTF-8")
 }
 
-/// Builds the repository's sample site into a temporary folder.
+/// Builds the repository's sample site into a temporary folder, quietly: a quiet build
+/// prints nothing.
 pub fn build_sample() -> TempDir {
     let out = tempfile::tempdir().expect("temporary folder");
-    bulletin()
+    let assert = bulletin()
         .args([
             "build",
             "--quiet",
@@ -168,6 +169,10 @@ pub fn build_sample() -> TempDir {
         .arg(out.path())
         .assert()
         .success();
+    assert!(
+        assert.get_output().stdout.is_empty(),
+        "--quiet prints nothing"
+    );
     out
 }
 

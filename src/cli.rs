@@ -32,6 +32,51 @@ pub enum Command {
     /// that); the slug comes from the title, transliterated to ASCII. An existing file is never
     /// overwritten, and a title whose article would take an existing article's URL is refused.
     New(NewArgs),
+    /// Check the site without writing anything: every error a build would report, plus links,
+    /// anchors, images and attachments that lead nowhere, and warnings for editors.
+    ///
+    /// Exits with 0 when there is no error (warnings alone pass, unless --strict), 1 when there
+    /// are errors.
+    Check(CheckArgs),
+}
+
+/// How `bulletin check` prints its problems.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// One problem per line, with its hint, then a summary.
+    Text,
+    /// One JSON object per problem and line: file, line, column, severity, code, message, hint.
+    Json,
+}
+
+/// Options of `bulletin check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The site folder, holding bulletin.toml, content/ and themes/.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// Check articles marked `draft = true` as if they were published.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Check articles dated after the build time as if they were published.
+    #[arg(long)]
+    pub future: bool,
+    /// The build time: "2017-09-18 10:00:00" in the site's time zone, or RFC 3339
+    /// [default: the clock].
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// Fail (exit 1) on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+    /// How to print problems.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Print only errors: no warnings, no summary.
+    #[arg(long, short, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print how long the check took.
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 /// Options of `bulletin new`.
@@ -96,12 +141,82 @@ pub struct BuildArgs {
     pub verbose: bool,
 }
 
-/// Runs the parsed command line. Returns the summary to print, if any: only `main` prints.
-pub fn run(cli: Cli) -> Result<Option<String>> {
-    match cli.command {
-        Command::Build(args) => build(args),
-        Command::New(args) => new(args),
+/// How a command ended well: the summary line to print, if any, and whether it found
+/// problems that fail it (exit code 1) though it ran to the end.
+#[derive(Debug, Default)]
+pub struct Finished {
+    pub summary: Option<String>,
+    pub failed: bool,
+}
+
+impl From<Option<String>> for Finished {
+    fn from(summary: Option<String>) -> Self {
+        Finished {
+            summary,
+            failed: false,
+        }
     }
+}
+
+/// Runs the parsed command line. Errors and the summary are printed by `main`; a command
+/// whose output is a report (`check`) prints it as it goes.
+pub fn run(cli: Cli) -> Result<Finished> {
+    match cli.command {
+        Command::Build(args) => build(args).map(Finished::from),
+        Command::New(args) => new(args).map(Finished::from),
+        Command::Check(args) => check(args),
+    }
+}
+
+/// Whether to colour what goes to `stream`: only on a terminal, never with NO_COLOR.
+pub fn colour(stream: &impl std::io::IsTerminal) -> bool {
+    stream.is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn check(args: CheckArgs) -> Result<Finished> {
+    let overrides = Overrides {
+        drafts: args.drafts,
+        future: args.future,
+        now: args.now,
+        ..Overrides::default()
+    };
+    let config = Config::load(&args.root, &overrides)?;
+    let checked = crate::check::run(&config);
+    let colour = colour(&std::io::stdout());
+    let (errors, warnings) = (checked.errors(), checked.warnings());
+    {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        for problem in &checked.problems {
+            if args.quiet && problem.severity == crate::check::Severity::Warning {
+                continue;
+            }
+            let line = match args.format {
+                Format::Text => crate::check::text(problem, colour),
+                Format::Json => crate::check::json(problem),
+            };
+            writeln!(out, "{line}")
+                .map_err(crate::Error::io("write", "standard output".as_ref()))?;
+        }
+    }
+    let failed = errors > 0 || (args.strict && warnings > 0);
+    let summary = (args.format == Format::Text && !args.quiet).then(|| {
+        let mut line = format!(
+            "Checked {} article{} and {} pages: {} error{}, {} warning{}",
+            checked.articles,
+            if checked.articles == 1 { "" } else { "s" },
+            checked.pages,
+            errors,
+            if errors == 1 { "" } else { "s" },
+            warnings,
+            if warnings == 1 { "" } else { "s" },
+        );
+        if args.verbose {
+            line.push_str(&format!(" in {:.2} s", checked.elapsed.as_secs_f64()));
+        }
+        line
+    });
+    Ok(Finished { summary, failed })
 }
 
 fn new(args: NewArgs) -> Result<Option<String>> {

@@ -36,6 +36,8 @@ struct RawConfig {
     #[serde(default)]
     feeds: RawFeeds,
     #[serde(default)]
+    check: RawCheck,
+    #[serde(default)]
     extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -44,6 +46,12 @@ struct RawConfig {
 struct RawFeeds {
     limit: Option<usize>,
     content: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    max_title: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -120,6 +128,8 @@ pub struct Config {
     /// How many articles each feed carries, and whether with their full text.
     pub feed_limit: usize,
     pub feed_full_content: bool,
+    /// Titles longer than this many characters get a warning from `bulletin check`.
+    pub max_title: usize,
     pub drafts: bool,
     /// Whether to ignore the build cache (`--force`).
     pub force: bool,
@@ -312,6 +322,7 @@ impl Config {
             new_path,
             feed_limit: raw.feeds.limit.unwrap_or(20).max(1),
             feed_full_content,
+            max_title: raw.check.max_title.unwrap_or(110),
             drafts: overrides.drafts,
             force: overrides.force,
             future: overrides.future,
@@ -347,7 +358,7 @@ const NEW_PATH: &str = "{section}/{year}/{slug}.md";
 
 const ALLOWED_KEYS: &str = "title, description, base_url, language, timezone, theme, \
     date_format, permalink, paginate, [home] latest, [new] path, [archive] week_start, per_section, \
-    [markdown] safe_html, [feeds] limit, content, [extra]";
+    [markdown] safe_html, [feeds] limit, content, [check] max_title, [extra]";
 
 /// Removes `.` and `..` from a path without touching the file system.
 pub fn normalize(path: &Path) -> PathBuf {

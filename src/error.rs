@@ -59,6 +59,8 @@ pub enum Error {
         location: Location,
         message: String,
         hint: Option<String>,
+        /// A short name of the kind of problem, for tools (`bulletin check --format json`).
+        code: Option<&'static str>,
     },
     /// A template failed to load or to render.
     Template {
@@ -94,6 +96,44 @@ impl Error {
             location,
             message: message.into(),
             hint: None,
+            code: None,
+        }
+    }
+
+    /// Names the kind of problem, for tools; see [`Error::code`].
+    pub fn with_code(mut self, name: &'static str) -> Self {
+        if let Error::At { code, .. } = &mut self {
+            *code = Some(name);
+        }
+        self
+    }
+
+    /// A short name of the kind of problem: the one given with [`Error::with_code`], else one
+    /// from the kind of file it is in.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::At {
+                code: Some(code), ..
+            } => code,
+            Error::At { location, .. } => {
+                let path = &location.path;
+                if path
+                    .file_name()
+                    .is_some_and(|n| n == crate::config::CONFIG_FILE)
+                {
+                    "config"
+                } else if path.extension().is_some_and(|e| e == "md") {
+                    "article"
+                } else if path.file_name().is_some_and(|n| n == "_section.toml") {
+                    "section"
+                } else {
+                    "content"
+                }
+            }
+            Error::Template { .. } => "template",
+            Error::Io { .. } => "io",
+            Error::Usage { .. } => "usage",
+            Error::Many(_) => "many",
         }
     }
 

@@ -3,6 +3,7 @@
 //! The build is a straight line, one module per stage: configuration, content, Markdown, site
 //! indexes, rendering, output. [`build`] is the map of the program.
 
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;
@@ -56,18 +57,34 @@ impl Progress for Silent {
     fn advance(&self) {}
 }
 
-/// Builds the site described by `config` into its output folder. Nothing is written unless
-/// every article and every page succeeded.
-pub fn build(config: &Config, progress: &dyn Progress) -> Result<Report> {
-    let started = Instant::now();
-    output::check_target(config)?;
+/// Everything a build knows before it renders: the loaded site, its pages and their paths,
+/// and the files it copies.
+pub struct Plan {
+    pub theme: render::Theme,
+    pub templates: render::Templates,
+    pub site: site::Site,
+    pub jobs: Vec<Job>,
+    /// Each job's file, relative to the output folder.
+    pub paths: Vec<std::path::PathBuf>,
+    pub copies: Vec<output::CopiedFile>,
+    /// Scans of the Markdown to keep for the next build, when they changed.
+    pub scans: Option<content::links::ScanCache>,
+    /// Articles left out of the build: drafts, and those dated after the build time.
+    pub held: Vec<content::HeldBack>,
+    pub embargoed: usize,
+    pub next_due: Option<chrono::DateTime<chrono_tz::Tz>>,
+}
+
+/// Reads the theme and the content and lays out every page. Every problem found on the way is
+/// returned together.
+pub fn plan(config: &Config) -> Result<Plan> {
     let theme = render::Theme::locate(config);
     let templates = theme
         .as_ref()
         .ok()
         .map(|t| render::Templates::load(config, t));
     let content = content::load(config);
-    let (theme, templates, content) = match (theme, templates, content) {
+    let (theme, mut templates, mut content) = match (theme, templates, content) {
         (Ok(theme), Some(Ok(templates)), Ok(content)) => (theme, templates, content),
         (theme, templates, content) => {
             let errors = [theme.err(), templates.and_then(Result::err), content.err()];
@@ -76,8 +93,8 @@ pub fn build(config: &Config, progress: &dyn Progress) -> Result<Report> {
     };
     let scans = content.scans_changed.then(|| content.scans.clone());
     let (embargoed, next_due) = (content.embargoed, content.next_due);
+    let held = std::mem::take(&mut content.held);
     let site = site::Site::new(content, config.per_section_archives);
-    let mut templates = templates;
     templates.register_helpers(config, &site);
     let jobs = Job::all(config, &site);
     let paths: Vec<_> = jobs
@@ -87,31 +104,56 @@ pub fn build(config: &Config, progress: &dyn Progress) -> Result<Report> {
     render::jobs::check_unique_paths(config, &site, &jobs, &paths)?;
     let copies = copied_files(config, &site, &theme)?;
     output::check_collisions(config, &paths, &copies)?;
+    Ok(Plan {
+        theme,
+        templates,
+        site,
+        jobs,
+        paths,
+        copies,
+        scans,
+        held,
+        embargoed,
+        next_due,
+    })
+}
+
+/// Builds the site described by `config` into its output folder. Nothing is written unless
+/// every article and every page succeeded.
+pub fn build(config: &Config, progress: &dyn Progress) -> Result<Report> {
+    let started = Instant::now();
+    output::check_target(config)?;
+    let plan = plan(config)?;
     let writer = Writer::start(config)?;
     let phases_before_render = started.elapsed();
-    progress.start(jobs.len());
-    let mut outcomes =
-        render::render_site(config, &site, &templates, &jobs, &paths, &writer, &|| {
-            progress.advance()
-        })?;
+    progress.start(plan.jobs.len());
+    let mut outcomes = render::render_site(
+        config,
+        &plan.site,
+        &plan.templates,
+        &plan.jobs,
+        &plan.paths,
+        &writer,
+        &|| progress.advance(),
+    )?;
     let rendered = started.elapsed();
-    for copy in &copies {
+    for copy in &plan.copies {
         outcomes.push(writer.copy(&copy.from, &copy.to, copy.fingerprint())?);
     }
     let written = writer.commit(outcomes)?;
-    if let Some(scans) = scans {
+    if let Some(scans) = plan.scans {
         scans.save(config)?;
     }
     Ok(Report {
-        articles: site.articles.len(),
-        pages: jobs.len(),
+        articles: plan.site.articles.len(),
+        pages: plan.jobs.len(),
         files: written.files,
         made: written.made,
         written: written.written,
         removed: written.removed,
         elapsed: started.elapsed(),
-        embargoed,
-        next_due,
+        embargoed: plan.embargoed,
+        next_due: plan.next_due,
         loading: phases_before_render,
         rendering: rendered - phases_before_render,
     })

@@ -1,6 +1,5 @@
 //! Runs the command line, prints the error and its causes, and sets the exit code.
 
-use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use bulletin::Error;
@@ -15,17 +14,19 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli::run(cli) {
-        Ok(summary) => {
-            if let Some(line) = summary {
-                let colour =
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-                if colour {
-                    println!("\x1b[32m{line}\x1b[0m");
-                } else {
-                    println!("{line}");
+        Ok(finished) => {
+            if let Some(line) = finished.summary {
+                match (cli::colour(&std::io::stdout()), finished.failed) {
+                    (true, false) => println!("\x1b[32m{line}\x1b[0m"),
+                    (true, true) => println!("\x1b[1;31m{line}\x1b[0m"),
+                    (false, _) => println!("{line}"),
                 }
             }
-            ExitCode::SUCCESS
+            if finished.failed {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
         }
         Err(error) => {
             report(&error);
@@ -36,7 +37,7 @@ fn main() -> ExitCode {
 
 /// Prints every problem in `error` on stderr, sorted by file, then how many there were.
 fn report(error: &Error) {
-    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let colour = cli::colour(&std::io::stderr());
     let label = if colour {
         "\x1b[1;31merror\x1b[0m"
     } else {

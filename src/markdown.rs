@@ -66,6 +66,83 @@ pub fn scan(body: &str, safe_html: bool) -> Scan {
     }
 }
 
+/// A link or image in an article, for `bulletin check`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    /// The destination as written.
+    pub dest: String,
+    pub image: bool,
+    /// For an image: whether its alternative text is empty.
+    pub no_alt: bool,
+    /// Byte offset in the body where the link or image starts.
+    pub offset: usize,
+}
+
+/// What `bulletin check` needs of a body: every link and image, and the ids a link can reach
+/// with `#fragment` (headings, footnotes, and `id` attributes in raw HTML).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Inspection {
+    pub references: Vec<Reference>,
+    pub anchors: HashSet<String>,
+}
+
+/// Lists the links, images and anchors of `body`.
+pub fn inspect(body: &str, safe_html: bool) -> Inspection {
+    let mut offsets = Vec::new();
+    let mut events = Vec::new();
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        if safe_html && matches!(event, Event::Html(_) | Event::InlineHtml(_)) {
+            continue;
+        }
+        offsets.push(range.start);
+        events.push(event);
+    }
+    let mut anchors: HashSet<String> = assign_heading_ids(&mut events).into_iter().collect();
+    let mut references = Vec::new();
+    for (i, event) in events.iter().enumerate() {
+        match event {
+            Event::Start(Tag::Link { dest_url, .. }) => references.push(Reference {
+                dest: dest_url.to_string(),
+                image: false,
+                no_alt: false,
+                offset: offsets[i],
+            }),
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                let alt = plain_text(&events[i + 1..], |e| matches!(e, Event::End(TagEnd::Image)));
+                references.push(Reference {
+                    dest: dest_url.to_string(),
+                    image: true,
+                    no_alt: alt.trim().is_empty(),
+                    offset: offsets[i],
+                });
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                anchors.insert(label.to_string());
+            }
+            Event::Html(html) | Event::InlineHtml(html) => anchors.extend(html_ids(html)),
+            _ => {}
+        }
+    }
+    Inspection {
+        references,
+        anchors,
+    }
+}
+
+/// The values of `id="..."` attributes in a piece of raw HTML.
+fn html_ids(html: &str) -> impl Iterator<Item = String> + '_ {
+    html.match_indices("id=").filter_map(move |(at, _)| {
+        let before = html[..at].chars().next_back();
+        if !before.is_some_and(char::is_whitespace) {
+            return None;
+        }
+        let rest = &html[at + 3..];
+        let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let value = &rest[1..];
+        value.find(quote).map(|end| value[..end].to_string())
+    })
+}
+
 fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -331,6 +408,23 @@ mod tests {
         assert!(!html.contains("javascript:"), "{html}");
         assert!(html.contains("https://x.org/") && html.contains("mailto:a@b.org"));
         assert!(render(md, false, &mut Keep).html.contains("javascript:"));
+    }
+
+    #[test]
+    fn inspect_lists_links_images_and_every_kind_of_anchor() {
+        let md = "## Plan\n\nSee [x](other.md#a) and [y](#plan).\n\n![](a.png) ![Map](b.png)\n\n\
+                  <div id=\"raw\" data-id=\"no\"></div>\n\nNote[^n].\n\n[^n]: foot\n";
+        let found = inspect(md, false);
+        let dests: Vec<_> = found.references.iter().map(|r| r.dest.as_str()).collect();
+        assert_eq!(dests, ["other.md#a", "#plan", "a.png", "b.png"]);
+        let no_alt: Vec<_> = found.references.iter().map(|r| r.no_alt).collect();
+        assert_eq!(no_alt, [false, false, true, false]);
+        assert_eq!(&md[found.references[0].offset..][..3], "[x]");
+        for id in ["plan", "raw", "n"] {
+            assert!(found.anchors.contains(id), "{id} in {:?}", found.anchors);
+        }
+        assert!(!found.anchors.contains("no"));
+        assert!(!inspect(md, true).anchors.contains("raw"));
     }
 
     #[test]

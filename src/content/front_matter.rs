@@ -145,6 +145,7 @@ fn name_the_field(error: Error, split: &Split) -> Error {
         location,
         message,
         hint,
+        code,
     } = error
     else {
         return error;
@@ -165,6 +166,7 @@ fn name_the_field(error: Error, split: &Split) -> Error {
         location,
         message,
         hint,
+        code,
     }
 }
 

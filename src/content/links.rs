@@ -42,6 +42,20 @@ impl LinkIndex {
         }
     }
 
+    /// Where a relative link of `article` leads: an article's source file (absolute), a
+    /// file of `content/` that is copied beside the page, or nothing.
+    pub fn target(&self, article: &Article, dest: &str) -> Target {
+        let dir = self.root.join(&article.path);
+        let (target, _) = file_of(dir.parent().unwrap_or(&self.root), dest);
+        if self.urls.contains_key(&target) {
+            Target::Article(target)
+        } else if self.files.contains(&target) && target.starts_with(&self.content_dir) {
+            Target::File
+        } else {
+            Target::Missing(target)
+        }
+    }
+
     fn resolver<'a>(&'a self, article: &'a Article) -> ArticleLinks<'a> {
         ArticleLinks {
             index: self,
@@ -68,6 +82,14 @@ impl LinkIndex {
         );
         markdown::render(&body, self.safe_html, &mut self.resolver(article)).html
     }
+}
+
+/// Where a relative link leads; see [`LinkIndex::target`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Article(PathBuf),
+    File,
+    Missing(PathBuf),
 }
 
 /// Scans kept from the last build, by a fingerprint of the article's file and settings.
@@ -181,7 +203,9 @@ fn resolve(index: &LinkIndex, article: &mut Article, scan: &Scan) -> Option<Erro
     if article.summary.is_empty() {
         article.summary = scan.first_paragraph.clone();
     }
-    clash.map(|message| Error::at(Location::file(&article.path), message))
+    clash.map(|message| {
+        Error::at(Location::file(&article.path), message).with_code("attachment-clash")
+    })
 }
 
 fn file_name(path: &Path) -> String {
@@ -204,11 +228,7 @@ struct ArticleLinks<'a> {
 
 impl Links for ArticleLinks<'_> {
     fn rewrite(&mut self, dest: &str) -> Option<String> {
-        let (path_part, suffix) = match dest.find(['#', '?']) {
-            Some(i) => dest.split_at(i),
-            None => (dest, ""),
-        };
-        let target = normalize(&self.dir.join(percent_decode(path_part)));
+        let (target, suffix) = file_of(&self.dir, dest);
         if let Some(url) = self.index.urls.get(&target) {
             return Some(format!("{url}{suffix}"));
         }
@@ -232,8 +252,18 @@ impl Links for ArticleLinks<'_> {
     }
 }
 
+/// The file a relative link names, seen from the folder `dir`, and the `#fragment` or
+/// `?query` after it.
+fn file_of<'a>(dir: &Path, dest: &'a str) -> (PathBuf, &'a str) {
+    let (path_part, suffix) = match dest.find(['#', '?']) {
+        Some(i) => dest.split_at(i),
+        None => (dest, ""),
+    };
+    (normalize(&dir.join(percent_decode(path_part))), suffix)
+}
+
 /// Decodes `%20` and the like in a link written by hand, so that it names the file on disk.
-fn percent_decode(text: &str) -> String {
+pub fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -30,6 +30,18 @@ pub struct Content {
     /// Articles dated after the build time, held back, and the date of the first of them.
     pub embargoed: usize,
     pub next_due: Option<chrono::DateTime<chrono_tz::Tz>>,
+    /// Every article left out of this build, drafts and embargoed ones.
+    pub held: Vec<HeldBack>,
+}
+
+/// An article left out of a build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldBack {
+    /// The source file, relative to the site root.
+    pub path: PathBuf,
+    pub date: chrono::DateTime<chrono_tz::Tz>,
+    /// A draft; else it is dated after the build time.
+    pub draft: bool,
 }
 
 /// The files found under `content/`, sorted.
@@ -70,13 +82,19 @@ pub fn load(config: &Config) -> Result<Content> {
         })
         .collect();
     let mut articles = Vec::new();
-    let mut embargoed = Vec::new();
+    let mut held = Vec::new();
     for result in parsed {
         match result {
-            Ok(article) if article.draft && !config.drafts => {}
-            Ok(article) if article.date > config.now && !config.future => {
-                embargoed.push(article.date)
-            }
+            Ok(article) if article.draft && !config.drafts => held.push(HeldBack {
+                path: article.path,
+                date: article.date,
+                draft: true,
+            }),
+            Ok(article) if article.date > config.now && !config.future => held.push(HeldBack {
+                path: article.path,
+                date: article.date,
+                draft: false,
+            }),
             Ok(article) => articles.push(article),
             Err(list) => errors.extend(list),
         }
@@ -96,9 +114,11 @@ pub fn load(config: &Config) -> Result<Content> {
     sections.sort_by(|a, b| {
         (a.order.is_none(), a.order, &a.name).cmp(&(b.order.is_none(), b.order, &b.name))
     });
+    let embargoed = held.iter().filter(|h| !h.draft).map(|h| h.date);
     Ok(Content {
-        embargoed: embargoed.len(),
-        next_due: embargoed.into_iter().min(),
+        embargoed: embargoed.clone().count(),
+        next_due: embargoed.min(),
+        held,
         articles,
         sections,
         links,
@@ -242,7 +262,8 @@ fn check_unique_urls(articles: &[Article]) -> Vec<Error> {
                     Location::file(&article.path),
                     format!("has the same URL {} as {}", article.url, first.display()),
                 )
-                .with_hint("give one of them another `slug`"),
+                .with_hint("give one of them another `slug`")
+                .with_code("url-collision"),
             );
         }
     }

@@ -38,6 +38,10 @@ pub struct Article {
     /// The Markdown body, until its HTML is made: then it is released, since nothing else
     /// reads it (on a large archive, that is most of the memory the sources take).
     pub body: std::sync::Mutex<String>,
+    /// The line of the file on which the body starts.
+    pub body_line: usize,
+    /// Whether the front matter gives a summary (else the first paragraph stands in).
+    pub summary_given: bool,
     /// A fingerprint of the whole file, for incremental builds.
     pub source_hash: u128,
     /// The body as HTML, made when first needed: see [`Article::body_html`].
@@ -87,6 +91,7 @@ impl Article {
             date,
             updated,
             slug,
+            summary_given: raw.summary.as_ref().is_some_and(|s| !s.trim().is_empty()),
             summary: raw
                 .summary
                 .map(|s| s.trim().to_string())
@@ -100,6 +105,7 @@ impl Article {
             extra: raw.extra.unwrap_or_default(),
             lang: config.language.clone(),
             body: std::sync::Mutex::new(split.body.to_string()),
+            body_line: split.body_line,
             source_hash: xxhash_rust::xxh3::xxh3_128(text.as_bytes()),
             content: std::sync::OnceLock::new(),
             link_targets: Vec::new(),

@@ -139,7 +139,8 @@ pub fn check_collisions(config: &Config, pages: &[PathBuf], copies: &[CopiedFile
                     Location::file(origin),
                     format!("would be written to {}, as {first} is", copy.to.display()),
                 )
-                .with_hint("rename one of them"),
+                .with_hint("rename one of them")
+                .with_code("url-collision"),
             );
         }
     }

@@ -38,7 +38,8 @@ pub struct Written {
 /// A build in progress.
 pub struct Writer {
     output: PathBuf,
-    staging: tempfile::TempDir,
+    /// Where new files wait for the end of the build; none for a dry run.
+    staging: Option<tempfile::TempDir>,
     /// The last build's cache, when the output folder is known to be made by it.
     previous: Option<Cache>,
 }
@@ -63,9 +64,19 @@ impl Writer {
         };
         Ok(Writer {
             output,
-            staging,
+            staging: Some(staging),
             previous,
         })
+    }
+
+    /// A writer that writes nothing and reuses nothing, so that every page is rendered: for
+    /// `bulletin check`.
+    pub fn dry(config: &Config) -> Writer {
+        Writer {
+            output: config.output_dir.clone(),
+            staging: None,
+            previous: None,
+        }
     }
 
     /// The last build's entry for `path`, if the file it describes is still there.
@@ -95,8 +106,8 @@ impl Writer {
         let same = self
             .previous(path)
             .is_some_and(|old| old.bytes == entry.bytes);
-        if !same {
-            let staged = self.staging.path().join(path);
+        if let (false, Some(staging)) = (same, &self.staging) {
+            let staged = staging.path().join(path);
             create_parent(&staged)?;
             std::fs::write(&staged, bytes).map_err(Error::io("write", &staged))?;
         }
@@ -114,9 +125,11 @@ impl Writer {
         if let Some(outcome) = self.reuse(path, inputs) {
             return Ok(outcome);
         }
-        let staged = self.staging.path().join(path);
-        create_parent(&staged)?;
-        std::fs::copy(from, &staged).map_err(Error::io("copy", from))?;
+        if let Some(staging) = &self.staging {
+            let staged = staging.path().join(path);
+            create_parent(&staged)?;
+            std::fs::copy(from, &staged).map_err(Error::io("copy", from))?;
+        }
         Ok(Outcome {
             path: path.to_path_buf(),
             entry: Entry {
@@ -131,6 +144,9 @@ impl Writer {
     /// Moves the staged files into the output, removes the files no longer produced, and
     /// records the new cache.
     pub fn commit(self, outcomes: Vec<Outcome>) -> Result<Written> {
+        let staging = self
+            .staging
+            .expect("only a writer that stages files commits them");
         let mut written = Written {
             files: outcomes.len(),
             made: outcomes.iter().filter(|o| o.made).count(),
@@ -145,7 +161,7 @@ impl Writer {
         };
         match &self.previous {
             None => {
-                written.removed = swap_in(self.staging, &self.output)?;
+                written.removed = swap_in(staging, &self.output)?;
             }
             Some(previous) => {
                 // Stale files go first: a path that turns from a file into a folder (or back)
@@ -161,7 +177,7 @@ impl Writer {
                 for outcome in outcomes.iter().filter(|o| o.staged) {
                     let target = self.output.join(&outcome.path);
                     create_parent(&target)?;
-                    let staged = self.staging.path().join(&outcome.path);
+                    let staged = staging.path().join(&outcome.path);
                     std::fs::rename(&staged, &target)
                         .map_err(Error::io("move into place", &target))?;
                 }

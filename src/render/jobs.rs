@@ -398,7 +398,8 @@ pub fn check_unique_paths(
             );
             errors.push(
                 Error::at(location, message)
-                    .with_hint("change a `slug`, an alias, or the `permalink` pattern"),
+                    .with_hint("change a `slug`, an alias, or the `permalink` pattern")
+                    .with_code("url-collision"),
             );
         } else {
             seen.insert(path, job);
@@ -414,8 +415,11 @@ pub fn check_unique_paths(
                     folder.display(),
                     owner.origin(config, site)
                 );
-                errors
-                    .push(Error::at(job_location(site, job), message).with_hint("change an alias"));
+                errors.push(
+                    Error::at(job_location(site, job), message)
+                        .with_hint("change an alias")
+                        .with_code("url-collision"),
+                );
             }
         }
     }

@@ -269,6 +269,11 @@ impl Templates {
         })
     }
 
+    /// Whether any template's text contains `text`: whether the theme shows a summary, say.
+    pub fn mention(&self, text: &str) -> bool {
+        self.sources.values().any(|s| s.text.contains(text))
+    }
+
     /// What every page reads besides its own articles, for fingerprints: the templates, the
     /// `site` and `i18n` values, and the archive counts when a template calls `calendar()`.
     pub fn global_inputs(

@@ -2,6 +2,7 @@
 
 mod archive;
 mod build;
+mod check;
 mod errors;
 mod incremental;
 mod links;

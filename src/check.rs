@@ -59,7 +59,7 @@ impl Problem {
     }
 
     /// Turns every problem inside a build error into an error-severity problem.
-    fn from_error(error: &Error) -> Vec<Problem> {
+    pub fn from_error(error: &Error) -> Vec<Problem> {
         error
             .problems()
             .into_iter()

@@ -38,6 +38,39 @@ pub enum Command {
     /// Exits with 0 when there is no error (warnings alone pass, unless --strict), 1 when there
     /// are errors.
     Check(CheckArgs),
+    /// Preview the site: build it with drafts and scheduled articles, serve it over HTTP,
+    /// rebuild on every change and reload the open pages.
+    ///
+    /// The preview is built in a folder of its own (never output/), with the live-reload
+    /// script added to pages as they are served. A change that breaks the build keeps the last
+    /// good site served and shows the errors in the terminal and over the open pages.
+    Serve(ServeArgs),
+}
+
+/// Options of `bulletin serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The site folder, holding bulletin.toml, content/ and themes/.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// The address to listen on; only this machine can reach the default.
+    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// The port [default: 1111, or the next free one]; 0 picks any free port.
+    #[arg(long, short)]
+    pub port: Option<u16>,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Where the preview is built [default: a folder in the system's temporary folder].
+    #[arg(long, short, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Print only errors.
+    #[arg(long, short, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print where each rebuild's time went.
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 /// How `bulletin check` prints its problems.
@@ -165,6 +198,16 @@ pub fn run(cli: Cli) -> Result<Finished> {
         Command::Build(args) => build(args).map(Finished::from),
         Command::New(args) => new(args).map(Finished::from),
         Command::Check(args) => check(args),
+        Command::Serve(args) => crate::serve::run(crate::serve::Options {
+            root: args.root,
+            bind: args.bind,
+            port: args.port,
+            open: args.open,
+            output: args.output,
+            quiet: args.quiet,
+            verbose: args.verbose,
+        })
+        .map(|()| Finished::default()),
     }
 }
 
@@ -327,4 +370,35 @@ impl crate::Progress for Bar {
             bar.inc(1);
         }
     }
+}
+
+/// Prints every problem in `error` on standard error, sorted by file, then how many there were
+/// and `outcome` (what became of the output).
+pub fn print_error(error: &crate::Error, outcome: &str) {
+    let colour = colour(&std::io::stderr());
+    let label = if colour {
+        "\x1b[1;31merror\x1b[0m"
+    } else {
+        "error"
+    };
+    let mut problems = error.problems();
+    problems.sort_by(|a, b| a.location().cmp(&b.location()));
+    let mut out = String::new();
+    for problem in &problems {
+        out.push_str(&format!("{label}: {problem}\n"));
+        if let Some(hint) = problem.hint() {
+            out.push_str(&format!("  hint: {hint}\n"));
+        }
+        let mut source = std::error::Error::source(*problem);
+        while let Some(cause) = source {
+            out.push_str(&format!("  caused by: {cause}\n"));
+            source = cause.source();
+        }
+    }
+    if problems.len() > 1 {
+        out.push_str(&format!("{label}: {} errors; {outcome}\n", problems.len()));
+    } else {
+        out.push_str(&format!("{label}: {outcome}\n"));
+    }
+    eprint!("{out}");
 }

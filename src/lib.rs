@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod new;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod site;
 
 use std::time::{Duration, Instant};

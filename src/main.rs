@@ -2,7 +2,6 @@
 
 use std::process::ExitCode;
 
-use bulletin::Error;
 use bulletin::cli::{self, Cli};
 use clap::Parser;
 
@@ -29,36 +28,8 @@ fn main() -> ExitCode {
             }
         }
         Err(error) => {
-            report(&error);
+            cli::print_error(&error, "nothing was written");
             ExitCode::from(error.exit_code() as u8)
         }
-    }
-}
-
-/// Prints every problem in `error` on stderr, sorted by file, then how many there were.
-fn report(error: &Error) {
-    let colour = cli::colour(&std::io::stderr());
-    let label = if colour {
-        "\x1b[1;31merror\x1b[0m"
-    } else {
-        "error"
-    };
-    let mut problems = error.problems();
-    problems.sort_by(|a, b| a.location().cmp(&b.location()));
-    for problem in &problems {
-        eprintln!("{label}: {problem}");
-        if let Some(hint) = problem.hint() {
-            eprintln!("  hint: {hint}");
-        }
-        let mut source = std::error::Error::source(*problem);
-        while let Some(cause) = source {
-            eprintln!("  caused by: {cause}");
-            source = cause.source();
-        }
-    }
-    if problems.len() > 1 {
-        eprintln!("{label}: {} errors; nothing was written", problems.len());
-    } else {
-        eprintln!("{label}: nothing was written");
     }
 }

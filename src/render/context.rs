@@ -176,6 +176,8 @@ pub struct ArticleView<'a> {
     pub tag_links: Vec<TagLink<'a>>,
     pub summary: &'a str,
     pub draft: bool,
+    /// Dated after the build time, and published only because of `--future` (or `serve`).
+    pub scheduled: bool,
     pub lang: &'a str,
     pub extra: &'a serde_json::Map<String, serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -230,6 +232,7 @@ impl<'a> ArticleView<'a> {
                 .collect(),
             summary: &article.summary,
             draft: article.draft,
+            scheduled: article.date > config.now,
             lang: &article.lang,
             extra: &article.extra,
             content: with_content.then(|| article.body_html(&site.links)),

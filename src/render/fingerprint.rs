@@ -73,6 +73,7 @@ impl Fingerprints {
                     .text(&article.summary)
                     .text(&article.link_targets.join("\n"))
                     .text(article.image.as_deref().unwrap_or(""))
+                    .number(u128::from(article.date > config.now))
                     .finish()
             })
             .collect();

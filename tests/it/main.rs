@@ -9,5 +9,6 @@ mod links;
 mod new;
 mod news;
 mod safety;
+mod serve;
 mod support;
 mod themes;

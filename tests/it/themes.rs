@@ -106,3 +106,42 @@ fn theme_without_archive_templates_falls_back_to_the_built_in_ones() {
         "it extends the theme's base.html"
     );
 }
+
+#[test]
+fn plain_theme_builds_the_sample_site_with_every_page() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    for entry in walkdir::WalkDir::new(repo.join("content"))
+        .into_iter()
+        .chain(walkdir::WalkDir::new(repo.join("themes/plain")))
+    {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let relative = entry.path().strip_prefix(repo).unwrap();
+            crate::support::write(
+                dir.path(),
+                &relative.to_string_lossy(),
+                &std::fs::read(entry.path()).unwrap(),
+            );
+        }
+    }
+    let config = std::fs::read_to_string(repo.join("bulletin.toml"))
+        .unwrap()
+        .replace("theme = \"default\"", "theme = \"plain\"");
+    assert!(config.contains("theme = \"plain\""));
+    std::fs::write(dir.path().join("bulletin.toml"), config).unwrap();
+    build_ok(dir.path(), &[]);
+    let out = dir.path().join("output");
+    let url = "news/2017/09/18/zhejiang-signs-cooperative-agreement-with-aqsiq/";
+    let article = read(&out, &format!("{url}index.html"));
+    assert!(article.contains("<h1>Zhejiang Signs Cooperative Agreement with AQSIQ</h1>"));
+    assert!(article.contains("[Print]") && article.contains("[Close]"));
+    assert!(article.contains("href=\"/css/bulletin.css\""));
+    assert!(read(&out, "css/bulletin.css").contains("The plain theme"));
+    let print = read(&out, &format!("{url}print/index.html"));
+    assert!(!print.contains("<nav"), "print pages have no navigation");
+    // Pages the theme has no template for come from the built-in ones, in its base.html.
+    let month = read(&out, "archive/2017/09/index.html");
+    assert!(month.contains("class=\"calendar"), "{month}");
+    assert!(month.contains("<footer><p>Zhejiang Provincial Bulletin."));
+}

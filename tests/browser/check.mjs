@@ -1,0 +1,229 @@
+// Opens a built site in headless Chromium and checks what readers and print-view users get:
+// accessibility (axe-core, light and dark schemes), no sideways scrolling from 320 px up,
+// pages that work without JavaScript, and printed PDFs without navigation chrome. Takes the
+// screenshots the README shows.
+//
+// Usage: node check.mjs SITE_DIR OUT_DIR [--pages default|plain]
+// Exits 1, naming each failed check, when any check fails.
+
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { createRequire } from "node:module";
+import { extname, join, normalize, resolve } from "node:path";
+import { tmpdir } from "node:os";
+import { mkdtempSync } from "node:fs";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve("axe-core/axe.min.js");
+
+const [siteArg, outArg, ...rest] = process.argv.slice(2);
+if (!siteArg || !outArg) {
+  console.error("usage: node check.mjs SITE_DIR OUT_DIR [--pages default|plain]");
+  process.exit(2);
+}
+const site = resolve(siteArg);
+const out = resolve(outArg);
+const kind = rest[0] === "--pages" ? rest[1] : "default";
+mkdirSync(out, { recursive: true });
+
+const ARTICLE = "/news/2017/09/18/zhejiang-signs-cooperative-agreement-with-aqsiq/";
+const PAGES = {
+  home: "/",
+  section: "/news/",
+  article: ARTICLE,
+  "archive month": "/archive/2017/09/",
+  "print page": `${ARTICLE}print/`,
+  "print edition": "/archive/2017/09/18/print/",
+};
+const BODY_TEXT = "On the afternoon of September 13, Zhejiang Provincial Government";
+
+const failures = [];
+function fail(message) {
+  failures.push(message);
+  console.error(`FAIL ${message}`);
+}
+function pass(message) {
+  console.log(`ok   ${message}`);
+}
+
+// A plain static file server for the built site: index.html for folders, 404.html otherwise.
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".xml": "application/xml; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".txt": "text/plain; charset=utf-8",
+};
+const server = createServer((request, response) => {
+  const path = decodeURIComponent(new URL(request.url, "http://x").pathname);
+  let file = normalize(join(site, path));
+  if (!file.startsWith(site)) {
+    response.writeHead(400).end();
+    return;
+  }
+  try {
+    if (statSync(file).isDirectory()) file = join(file, "index.html");
+    const body = readFileSync(file);
+    response.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
+    response.end(body);
+  } catch {
+    response.writeHead(404, { "content-type": TYPES[".html"] });
+    response.end(readFileSync(join(site, "404.html")));
+  }
+});
+await new Promise((done) => server.listen(0, "127.0.0.1", done));
+const base = `http://127.0.0.1:${server.address().port}`;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ],
+});
+
+try {
+  await accessibility();
+  await narrowScreens();
+  await withoutJavaScript();
+  await printing();
+  await screenshots();
+} finally {
+  await browser.close();
+  server.close();
+}
+
+if (failures.length) {
+  console.error(`\n${failures.length} browser check(s) failed:`);
+  for (const failure of failures) console.error(`  - ${failure}`);
+  process.exit(1);
+}
+console.log("\nall browser checks passed");
+
+/** axe-core on every page, in the light and the dark colour scheme. */
+async function accessibility() {
+  for (const scheme of ["light", "dark"]) {
+    const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    for (const [name, path] of Object.entries(PAGES)) {
+      await open(page, path);
+      await page.addScriptTag({ path: AXE });
+      const result = await page.evaluate(async () => {
+        // eslint-disable-next-line no-undef
+        const found = await axe.run(document, { resultTypes: ["violations"] });
+        return found.violations.map((v) => ({
+          id: v.id,
+          impact: v.impact,
+          help: v.help,
+          targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+        }));
+      });
+      const serious = result.filter((v) => v.impact === "serious" || v.impact === "critical");
+      if (serious.length) {
+        for (const v of serious) {
+          fail(`axe (${scheme}) ${name} ${path}: ${v.impact} ${v.id}: ${v.help} at ${v.targets.join(", ")}`);
+        }
+      } else {
+        const minor = result.length ? ` (${result.length} minor or moderate)` : "";
+        pass(`axe (${scheme}) ${name}: no serious or critical violation${minor}`);
+      }
+    }
+    await context.close();
+  }
+}
+
+/** From 320 px up, nothing scrolls sideways. */
+async function narrowScreens() {
+  for (const width of [320, 390, 768, 1440]) {
+    const context = await browser.newContext({ viewport: { width, height: 800 } });
+    const page = await context.newPage();
+    for (const [name, path] of Object.entries(PAGES)) {
+      await open(page, path);
+      const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (scroll > width) fail(`${name} at ${width} px is ${scroll} px wide: it scrolls sideways`);
+    }
+    pass(`every page fits ${width} px without scrolling sideways`);
+    await context.close();
+  }
+}
+
+/** Pages are whole without JavaScript. */
+async function withoutJavaScript() {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await open(page, ARTICLE);
+  const text = await page.locator("main").innerText();
+  if (!text.includes(BODY_TEXT)) fail("the article's text is missing without JavaScript");
+  else pass("the article reads without JavaScript");
+  await context.close();
+}
+
+/** The print page, the article page and a print edition as PDF: text there, chrome not. */
+async function printing() {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const cases = [
+    ["article print page", `${ARTICLE}print/`, "article-print.pdf"],
+    ["article page", ARTICLE, "article.pdf"],
+    ["print edition", "/archive/2017/09/18/print/", "edition.pdf"],
+  ];
+  for (const [name, path, file] of cases) {
+    await open(page, path);
+    const pdf = join(out, file);
+    await page.pdf({ path: pdf, format: "A4", printBackground: true });
+    const text = execFileSync("pdftotext", ["-layout", pdf, "-"], { encoding: "utf8" }).replace(/\s+/g, " ");
+    const checks = [
+      [text.includes(BODY_TEXT.replace(/\s+/g, " ")), "has the article's text"],
+      [!text.includes("[Print]") && !text.includes("[Close]"), "has no [Print] or [Close]"],
+      [!/Skip to (the )?content/i.test(text), "has no skip link"],
+      [!text.includes("Notices") || name === "print edition", "has no section navigation"],
+      [/bulletin\.example\.org\/news\/2017\/09\/18\//.test(text.replace(/\s/g, "")), "has the article's address"],
+    ];
+    for (const [ok, what] of checks) {
+      if (ok) pass(`PDF of the ${name} ${what}`);
+      else fail(`PDF of the ${name} (${file}): expected it ${what}`);
+    }
+  }
+  await context.close();
+}
+
+/** Desktop and mobile screenshots, and the first printed page as an image. */
+async function screenshots() {
+  const shots = [
+    ["home-desktop.png", "/", 1280, 1000, "light"],
+    ["article-desktop.png", ARTICLE, 1280, 1000, "light"],
+    ["article-mobile.png", ARTICLE, 390, 844, "light"],
+    ["article-dark.png", ARTICLE, 1280, 1000, "dark"],
+  ];
+  for (const [file, path, width, height, scheme] of shots) {
+    const context = await browser.newContext({
+      viewport: { width, height },
+      colorScheme: scheme,
+      deviceScaleFactor: 1,
+    });
+    const page = await context.newPage();
+    await open(page, path);
+    await page.screenshot({ path: join(out, `${kind}-${file}`) });
+    await context.close();
+  }
+  const scratch = mkdtempSync(join(tmpdir(), "bulletin-print-"));
+  execFileSync("pdftoppm", ["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", join(out, "article-print.pdf"), join(scratch, "page")]);
+  writeFileSync(join(out, `${kind}-article-print.png`), readFileSync(join(scratch, "page.png")));
+  pass(`screenshots in ${out}`);
+}
+
+async function open(page, path) {
+  const response = await page.goto(base + path, { waitUntil: "load" });
+  if (!response || response.status() !== 200) {
+    fail(`${path} answered ${response ? response.status() : "nothing"}`);
+  }
+}

@@ -7,7 +7,7 @@
 // Exits 1, naming each failed check, when any check fails.
 
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { extname, join, normalize, resolve } from "node:path";
@@ -36,6 +36,11 @@ const PAGES = {
   "archive month": "/archive/2017/09/",
   "print page": `${ARTICLE}print/`,
   "print edition": "/archive/2017/09/18/print/",
+};
+// Pages with a wide table and an image, for the narrow-screen check.
+const WIDE = {
+  "article with a table": "/news/2017/09/18/foreign-trade-grows-in-first-eight-months/",
+  "article with an image": "/events/2018/10/15/digital-economy-expo/",
 };
 const BODY_TEXT = "On the afternoon of September 13, Zhejiang Provincial Government";
 
@@ -92,6 +97,7 @@ const browser = await chromium.launch({
 });
 
 try {
+  selfContained();
   await accessibility();
   await narrowScreens();
   await withoutJavaScript();
@@ -108,6 +114,28 @@ if (failures.length) {
   process.exit(1);
 }
 console.log("\nall browser checks passed");
+
+/** No page loads a script, a font or a stylesheet from another host, and the only scripts
+ * are JSON-LD data and the Print and Close buttons' handlers. */
+function selfContained() {
+  const files = readdirSync(site, { recursive: true }).filter((f) => /\.(html|css)$/.test(f));
+  let problems = 0;
+  for (const file of files) {
+    const text = readFileSync(join(site, file), "utf8");
+    const scripts = [...text.matchAll(/<script\b([^>]*)>/g)].filter(
+      (m) => !/type="application\/ld\+json"/.test(m[1]),
+    );
+    const external = [
+      ...text.matchAll(/<(?:link|script|img)\b[^>]*(?:href|src)="(?:https?:)?\/\/[^"]*"[^>]*>/g),
+    ].filter((m) => !/rel="(canonical|alternate)"/.test(m[0]));
+    const fonts = /@font-face|@import\s+url\(\s*["']?(https?:)?\/\//.test(text);
+    if (scripts.length || external.length || fonts) {
+      problems += 1;
+      fail(`${file} loads ${scripts.length ? "a script" : external.length ? external[0][0] : "a web font"}`);
+    }
+  }
+  if (!problems) pass(`${files.length} pages and stylesheets: no script, font or stylesheet from anywhere else`);
+}
 
 /** axe-core on every page, in the light and the dark colour scheme. */
 async function accessibility() {
@@ -146,7 +174,7 @@ async function narrowScreens() {
   for (const width of [320, 390, 768, 1440]) {
     const context = await browser.newContext({ viewport: { width, height: 800 } });
     const page = await context.newPage();
-    for (const [name, path] of Object.entries(PAGES)) {
+    for (const [name, path] of Object.entries({ ...PAGES, ...WIDE })) {
       await open(page, path);
       const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
       if (scroll > width) fail(`${name} at ${width} px is ${scroll} px wide: it scrolls sideways`);

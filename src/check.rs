@@ -182,8 +182,9 @@ fn articles(
         .articles
         .par_iter()
         .map(|a| {
-            let body = a.body.lock().expect("no thread panics holding a body");
-            markdown::inspect(&body, config.safe_html)
+            a.with_body(&config.root, |body| {
+                markdown::inspect(body, config.safe_html)
+            })
         })
         .collect();
     let anchors: HashMap<PathBuf, &HashSet<String>> = site
@@ -208,28 +209,24 @@ fn articles(
         .zip(&inspections)
         .flat_map_iter(|(article, found)| {
             let mut problems = context.article(article, shows_summary);
-            let body = article
-                .body
-                .lock()
-                .expect("no thread panics holding a body");
-            for reference in &found.references {
-                let at = || {
-                    let (line, column) = line_col(&body, reference.offset);
-                    Location::at(&article.path, line + article.body_line - 1, column)
-                };
-                problems.extend(context.reference(article, found, reference).map(
-                    |(code, message, hint)| {
+            article.with_body(&config.root, |body| {
+                for reference in &found.references {
+                    let (line, column) = line_col(body, reference.offset);
+                    let at = Location::at(&article.path, line + article.body_line - 1, column);
+                    if let Some((code, message, hint)) =
+                        context.reference(article, found, reference)
+                    {
                         let severity = if code == "image-alt" {
                             Severity::Warning
                         } else {
                             Severity::Error
                         };
-                        let mut problem = Problem::new(at(), severity, code, message);
+                        let mut problem = Problem::new(at, severity, code, message);
                         problem.hint = hint;
-                        problem
-                    },
-                ));
-            }
+                        problems.push(problem);
+                    }
+                }
+            });
             problems
         })
         .collect()

@@ -70,6 +70,8 @@ pub struct Plan {
     pub copies: Vec<output::CopiedFile>,
     /// Scans of the Markdown to keep for the next build, when they changed.
     pub scans: Option<content::links::ScanCache>,
+    /// Parsed articles to keep for the next build, when they changed.
+    pub sources: Option<content::sources::SourceCache>,
     /// Articles left out of the build: drafts, and those dated after the build time.
     pub held: Vec<content::HeldBack>,
     pub embargoed: usize,
@@ -80,11 +82,15 @@ pub struct Plan {
 /// returned together.
 pub fn plan(config: &Config) -> Result<Plan> {
     let theme = render::Theme::locate(config);
-    let templates = theme
-        .as_ref()
-        .ok()
-        .map(|t| render::Templates::load(config, t));
-    let content = content::load(config);
+    let (templates, content) = rayon::join(
+        || {
+            theme
+                .as_ref()
+                .ok()
+                .map(|t| render::Templates::load(config, t))
+        },
+        || content::load(config),
+    );
     let (theme, mut templates, mut content) = match (theme, templates, content) {
         (Ok(theme), Some(Ok(templates)), Ok(content)) => (theme, templates, content),
         (theme, templates, content) => {
@@ -92,9 +98,12 @@ pub fn plan(config: &Config) -> Result<Plan> {
             return Err(Error::Many(errors.into_iter().flatten().collect()));
         }
     };
-    let scans = content.scans_changed.then(|| content.scans.clone());
+    let scans = content
+        .scans_changed
+        .then(|| std::mem::take(&mut content.scans));
     let (embargoed, next_due) = (content.embargoed, content.next_due);
     let held = std::mem::take(&mut content.held);
+    let sources = content.sources.take();
     let site = site::Site::new(content, config.per_section_archives);
     templates.register_helpers(config, &site);
     let jobs = Job::all(config, &site);
@@ -113,6 +122,7 @@ pub fn plan(config: &Config) -> Result<Plan> {
         paths,
         copies,
         scans,
+        sources,
         held,
         embargoed,
         next_due,
@@ -124,8 +134,8 @@ pub fn plan(config: &Config) -> Result<Plan> {
 pub fn build(config: &Config, progress: &dyn Progress) -> Result<Report> {
     let started = Instant::now();
     output::check_target(config)?;
-    let plan = plan(config)?;
-    let writer = Writer::start(config)?;
+    let (plan, writer) = rayon::join(|| plan(config), || Writer::start(config));
+    let (plan, writer) = (plan?, writer?);
     let phases_before_render = started.elapsed();
     progress.start(plan.jobs.len());
     let mut outcomes = render::render_site(
@@ -141,10 +151,19 @@ pub fn build(config: &Config, progress: &dyn Progress) -> Result<Report> {
     for copy in &plan.copies {
         outcomes.push(writer.copy(&copy.from, &copy.to, copy.fingerprint())?);
     }
-    let written = writer.commit(outcomes)?;
-    if let Some(scans) = plan.scans {
-        scans.save(config)?;
-    }
+    let (written, saved) = rayon::join(
+        || writer.commit(outcomes),
+        || -> Result<()> {
+            if let Some(scans) = &plan.scans {
+                scans.save(config)?;
+            }
+            if let Some(sources) = &plan.sources {
+                sources.save(config)?;
+            }
+            Ok(())
+        },
+    );
+    let (written, ()) = (written?, saved?);
     Ok(Report {
         articles: plan.site.articles.len(),
         pages: plan.jobs.len(),

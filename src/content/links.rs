@@ -74,12 +74,7 @@ impl LinkIndex {
     /// The body of an article as HTML, links rewritten. Called once per article (through
     /// [`Article::body_html`]), it releases the Markdown.
     pub fn render(&self, article: &Article) -> String {
-        let body = std::mem::take(
-            &mut *article
-                .body
-                .lock()
-                .expect("no thread panics holding a body"),
-        );
+        let body = article.take_body(&self.root);
         markdown::render(&body, self.safe_html, &mut self.resolver(article)).html
     }
 }
@@ -95,7 +90,7 @@ pub enum Target {
 /// Scans kept from the last build, by a fingerprint of the article's file and settings.
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScanCache {
-    pub scans: HashMap<String, Scan>,
+    pub scans: rustc_hash::FxHashMap<String, Scan>,
 }
 
 impl ScanCache {
@@ -112,28 +107,27 @@ impl ScanCache {
     pub fn load(config: &Config) -> ScanCache {
         std::fs::read(Self::location(config))
             .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .and_then(|bytes| postcard::from_bytes(&bytes).ok())
             .unwrap_or_default()
     }
 
     /// Records the scans of this build, through a temporary file.
     pub fn save(&self, config: &Config) -> Result<()> {
         let path = Self::location(config);
-        let temporary = path.with_extension("tmp");
-        let bytes = serde_json::to_vec(self).expect("scans serialise to JSON");
-        std::fs::write(&temporary, bytes).map_err(Error::io("write", &temporary))?;
-        std::fs::rename(&temporary, &path).map_err(Error::io("write", &path))
+        let bytes = postcard::to_allocvec(self).expect("scans serialise");
+        crate::output::write_atomically(&path, &bytes)
     }
 }
 
 /// Scans every article (or takes its scan from the cache), resolves its links, and fills in
-/// its summary, image, attachments and link targets. Returns the scans to keep.
+/// its summary, image, attachments and link targets. Returns the scans to keep, and whether
+/// they differ from the cache's.
 pub fn resolve_all(
     index: &LinkIndex,
-    cache: &ScanCache,
+    mut previous: ScanCache,
     articles: &mut [Article],
-) -> std::result::Result<ScanCache, Vec<Error>> {
-    let results: Vec<(String, Scan, Option<Error>)> = articles
+) -> std::result::Result<(ScanCache, bool), Vec<Error>> {
+    let results: Vec<(String, Option<Scan>, Option<Error>)> = articles
         .par_iter_mut()
         .map(|article| {
             let key = format!(
@@ -142,25 +136,42 @@ pub fn resolve_all(
                 env!("CARGO_PKG_VERSION"),
                 if index.safe_html { "-safe" } else { "" }
             );
-            let scan = cache.scans.get(&key).cloned().unwrap_or_else(|| {
-                let body = article
-                    .body
-                    .get_mut()
-                    .expect("no thread panics holding a body");
-                markdown::scan(body, index.safe_html)
-            });
-            let error = resolve(index, article, &scan);
-            (key, scan, error)
+            match previous.scans.get(&key) {
+                Some(scan) => {
+                    let error = resolve(index, article, scan);
+                    (key, None, error)
+                }
+                None => {
+                    let scan = article
+                        .with_body(&index.root, |body| markdown::scan(body, index.safe_html));
+                    let error = resolve(index, article, &scan);
+                    (key, Some(scan), error)
+                }
+            }
         })
         .collect();
     let mut kept = ScanCache::default();
+    kept.scans.reserve(results.len());
+    let mut changed = false;
     let mut errors = Vec::new();
-    for (key, scan, error) in results {
-        kept.scans.insert(key, scan);
+    for (key, fresh, error) in results {
         errors.extend(error);
+        // Cached scans move over; two identical files share one.
+        let scan = match fresh {
+            Some(scan) => {
+                changed = true;
+                scan
+            }
+            None => match previous.scans.remove(&key) {
+                Some(scan) => scan,
+                None => continue,
+            },
+        };
+        kept.scans.insert(key, scan);
     }
+    changed |= !previous.scans.is_empty();
     if errors.is_empty() {
-        Ok(kept)
+        Ok((kept, changed))
     } else {
         Err(errors)
     }

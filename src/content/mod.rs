@@ -5,6 +5,7 @@ pub mod front_matter;
 pub mod links;
 pub mod page;
 pub mod slug;
+pub mod sources;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ use crate::config::Config;
 use crate::error::{Error, Location, Result};
 use links::{LinkIndex, ScanCache};
 pub use page::{Article, Section};
+use sources::SourceCache;
 
 /// Everything read from `content/`: the articles that will be published and all sections.
 #[derive(Debug, Default)]
@@ -27,6 +29,8 @@ pub struct Content {
     pub scans: ScanCache,
     /// Whether they differ from the scans the build started with.
     pub scans_changed: bool,
+    /// The parsed articles to keep for the next build, when they differ from the last.
+    pub sources: Option<SourceCache>,
     /// Articles dated after the build time, held back, and the date of the first of them.
     pub embargoed: usize,
     pub next_due: Option<chrono::DateTime<chrono_tz::Tz>>,
@@ -72,15 +76,45 @@ pub fn load(config: &Config) -> Result<Content> {
             None => sections.push(Section::untitled(name)),
         }
     }
+    let (mut previous_sources, previous_scans) =
+        rayon::join(|| SourceCache::load(config), || ScanCache::load(config));
     let parsed: Vec<_> = walk
         .articles
         .par_iter()
         .map(|(path, section)| {
             let shown = config.display_path(path);
+            let stamp = sources::stamp(path);
+            if let Some(article) =
+                stamp.and_then(|stamp| previous_sources.get(config, shown, section, stamp))
+            {
+                return Ok((article, None, true));
+            }
             let text = read_text(config, path).map_err(|e| vec![e])?;
-            Article::parse(config, shown, section, &text)
+            let article = Article::parse(config, shown, section, &text)?;
+            let record = stamp.and_then(|stamp| SourceCache::record(&article, section, stamp));
+            Ok((article, record, false))
         })
         .collect();
+    // Records of unchanged files move over to the next cache; parsed files add theirs.
+    let mut next_sources = previous_sources.next(parsed.len());
+    let mut reparsed = false;
+    let parsed: Vec<std::result::Result<Article, Vec<Error>>> = parsed
+        .into_iter()
+        .map(|result| {
+            result.map(|(article, record, cached)| {
+                if cached {
+                    next_sources.carry(&mut previous_sources, &article.path);
+                } else {
+                    reparsed = true;
+                    if let Some(record) = record {
+                        next_sources.insert(article.path.clone(), record);
+                    }
+                }
+                article
+            })
+        })
+        .collect();
+    let sources = (reparsed || !previous_sources.is_empty()).then_some(next_sources);
     let mut articles = Vec::new();
     let mut held = Vec::new();
     for result in parsed {
@@ -109,8 +143,8 @@ pub fn load(config: &Config) -> Result<Content> {
         return Err(Error::Many(errors));
     }
     let links = LinkIndex::new(config, &articles, walk.files);
-    let previous = ScanCache::load(config);
-    let scans = links::resolve_all(&links, &previous, &mut articles).map_err(Error::Many)?;
+    let (scans, scans_changed) =
+        links::resolve_all(&links, previous_scans, &mut articles).map_err(Error::Many)?;
     sections.sort_by(|a, b| {
         (a.order.is_none(), a.order, &a.name).cmp(&(b.order.is_none(), b.order, &b.name))
     });
@@ -122,8 +156,9 @@ pub fn load(config: &Config) -> Result<Content> {
         articles,
         sections,
         links,
-        scans_changed: scans != previous,
+        scans_changed,
         scans,
+        sources,
     })
 }
 

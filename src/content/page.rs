@@ -36,8 +36,10 @@ pub struct Article {
     /// The page's language.
     pub lang: String,
     /// The Markdown body, until its HTML is made: then it is released, since nothing else
-    /// reads it (on a large archive, that is most of the memory the sources take).
-    pub body: std::sync::Mutex<String>,
+    /// reads it (on a large archive, that is most of the memory the sources take). `None`
+    /// when released, or when the article came from the cache of parsed files: then it is
+    /// read from the file if a page needs it.
+    pub body: std::sync::Mutex<Option<String>>,
     /// The line of the file on which the body starts.
     pub body_line: usize,
     /// Whether the front matter gives a summary (else the first paragraph stands in).
@@ -104,7 +106,7 @@ impl Article {
             aliases: raw.aliases,
             extra: raw.extra.unwrap_or_default(),
             lang: config.language.clone(),
-            body: std::sync::Mutex::new(split.body.to_string()),
+            body: std::sync::Mutex::new(Some(split.body.to_string())),
             body_line: split.body_line,
             source_hash: xxhash_rust::xxh3::xxh3_128(text.as_bytes()),
             content: std::sync::OnceLock::new(),
@@ -112,6 +114,34 @@ impl Article {
             image: None,
             assets: Vec::new(),
         })
+    }
+
+    /// Runs `f` on the Markdown body, reading it from the file (under `root`) when it is not in
+    /// memory; it stays in memory until taken.
+    pub fn with_body<R>(&self, root: &Path, f: impl FnOnce(&str) -> R) -> R {
+        let mut body = self.body.lock().expect("no thread panics holding a body");
+        let text = body.get_or_insert_with(|| self.read_body(root));
+        f(text)
+    }
+
+    /// Takes the Markdown body out of memory (reading it from the file if needed): for the
+    /// one rendering of the body to HTML.
+    pub fn take_body(&self, root: &Path) -> String {
+        let taken = self
+            .body
+            .lock()
+            .expect("no thread panics holding a body")
+            .take();
+        taken.unwrap_or_else(|| self.read_body(root))
+    }
+
+    /// The body as the file holds it now. The file parsed when the build started; should it
+    /// have gone since, the body is empty.
+    fn read_body(&self, root: &Path) -> String {
+        let text = std::fs::read_to_string(root.join(&self.path)).unwrap_or_default();
+        front_matter::split(&self.path, &text)
+            .map(|split| split.body.to_string())
+            .unwrap_or_default()
     }
 
     /// When the article last changed: its update, or its publication.
@@ -404,7 +434,7 @@ mod tests {
             "/news/2017/09/18/zhejiang-signs/print/"
         );
         assert_eq!(article.date.to_rfc3339(), "2017-09-18T10:05:20+08:00");
-        assert_eq!(*article.body.lock().unwrap(), "Body\n");
+        assert_eq!(article.body.lock().unwrap().as_deref(), Some("Body\n"));
     }
 
     #[test]

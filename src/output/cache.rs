@@ -1,14 +1,13 @@
 //! The build cache: for every file of the last build, a fingerprint of what it was made from
 //! and of its bytes. It lives beside the output folder, so it is never deployed.
 
-use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// What the cache remembers of one output file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
     /// Fingerprint of everything the file was made from.
     pub inputs: u128,
@@ -17,15 +16,15 @@ pub struct Entry {
 }
 
 /// The entries of one build, by path relative to the output folder.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Cache {
     /// Keyed by the path's text: hashing a `Path` walks its components, which is slow for
     /// tens of thousands of files.
-    pub entries: HashMap<OsString, Entry>,
+    pub entries: rustc_hash::FxHashMap<OsString, Entry>,
 }
 
-/// The first line of a cache file; a file with another first line is ignored.
-const HEADER: &str = "bulletin build cache 1";
+/// The start of a cache file; a file that starts otherwise is ignored.
+const HEADER: &[u8] = b"bulletin build cache 2\n";
 
 impl Cache {
     /// Where the cache of `output` lives: `.output.bulletin-cache` beside it.
@@ -40,39 +39,15 @@ impl Cache {
     /// Reads a cache; a missing, damaged or foreign file gives `None`, and the build then
     /// starts from scratch.
     pub fn load(path: &Path) -> Option<Cache> {
-        let text = std::fs::read_to_string(path).ok()?;
-        let mut lines = text.lines();
-        if lines.next()? != HEADER {
-            return None;
-        }
-        let mut entries = HashMap::new();
-        for line in lines {
-            let mut parts = line.splitn(3, ' ');
-            let inputs = u128::from_str_radix(parts.next()?, 16).ok()?;
-            let bytes = u128::from_str_radix(parts.next()?, 16).ok()?;
-            entries.insert(OsString::from(parts.next()?), Entry { inputs, bytes });
-        }
-        Some(Cache { entries })
+        let bytes = std::fs::read(path).ok()?;
+        postcard::from_bytes(bytes.strip_prefix(HEADER)?).ok()
     }
 
     /// Writes the cache through a temporary file, so that a crash leaves the old one whole.
     pub fn save(&self, path: &Path) -> Result<()> {
-        let mut sorted: Vec<_> = self.entries.iter().collect();
-        sorted.sort_by(|a, b| a.0.cmp(b.0));
-        let mut text = String::with_capacity(sorted.len() * 100 + 32);
-        text.push_str(HEADER);
-        text.push('\n');
-        for (file, entry) in sorted {
-            text.push_str(&format!(
-                "{:032x} {:032x} {}\n",
-                entry.inputs,
-                entry.bytes,
-                file.display()
-            ));
-        }
-        let temporary = path.with_extension("tmp");
-        std::fs::write(&temporary, text).map_err(Error::io("write", &temporary))?;
-        std::fs::rename(&temporary, path).map_err(Error::io("write", path))
+        let mut bytes = HEADER.to_vec();
+        bytes.extend(postcard::to_allocvec(self).expect("the build cache serialises"));
+        crate::output::write_atomically(path, &bytes)
     }
 }
 
@@ -102,7 +77,9 @@ mod tests {
         let path = dir.path().join("c");
         std::fs::write(&path, "something else\n").unwrap();
         assert_eq!(Cache::load(&path), None);
-        std::fs::write(&path, format!("{HEADER}\nzz 00 x\n")).unwrap();
+        let mut truncated = HEADER.to_vec();
+        truncated.extend([5, 1]);
+        std::fs::write(&path, truncated).unwrap();
         assert_eq!(Cache::load(&path), None);
     }
 

@@ -4,7 +4,7 @@
 pub mod cache;
 pub mod writer;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
@@ -125,9 +125,19 @@ pub fn static_files(config: &Config, theme: &Theme) -> Result<Vec<CopiedFile>> {
         .collect())
 }
 
+/// Replaces the file at `path` with `bytes` through a temporary file beside it, so that a
+/// crash leaves the old file whole.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".tmp");
+    let temporary = path.with_file_name(name);
+    std::fs::write(&temporary, bytes).map_err(Error::io("write", &temporary))?;
+    std::fs::rename(&temporary, path).map_err(Error::io("write", path))
+}
+
 /// Two outputs at the same path: a page and a static file or attachment.
 pub fn check_collisions(config: &Config, pages: &[PathBuf], copies: &[CopiedFile]) -> Result<()> {
-    let mut seen: HashMap<&OsStr, Option<String>> =
+    let mut seen: rustc_hash::FxHashMap<&OsStr, Option<String>> =
         pages.iter().map(|p| (p.as_os_str(), None)).collect();
     let mut errors = Vec::new();
     for copy in copies {

@@ -1,6 +1,5 @@
 //! The list of output files: one render job per file, each with its URL and its path.
 
-use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
@@ -384,7 +383,8 @@ pub fn check_unique_paths(
     jobs: &[Job],
     paths: &[PathBuf],
 ) -> Result<()> {
-    let mut seen: HashMap<&OsStr, Job> = HashMap::with_capacity(jobs.len());
+    let mut seen: rustc_hash::FxHashMap<&OsStr, Job> = rustc_hash::FxHashMap::default();
+    seen.reserve(jobs.len());
     let mut errors = Vec::new();
     for (&job, path) in jobs.iter().zip(paths) {
         let path = path.as_os_str();

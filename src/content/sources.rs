@@ -1,0 +1,279 @@
+//! Parsed articles kept from the last build, by file, trusted while the file keeps its size and
+//! modification time: a rebuild reads and parses only the files that changed. The Markdown of
+//! an article taken from here stays on disk until a page needs it.
+
+use rustc_hash::FxHashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use chrono::{DateTime, TimeZone};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use super::Article;
+use crate::config::Config;
+use crate::error::Result;
+
+/// The size and modification time (nanoseconds since 1970) of a file.
+pub type Stamp = (u64, u128);
+
+/// A file's stamp, when it can be read.
+pub fn stamp(path: &Path) -> Option<Stamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    let modified = meta
+        .modified()
+        .ok()?
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .ok()?;
+    Some((meta.len(), modified.as_nanos()))
+}
+
+/// Files changed less than this long before a build are parsed again by the next build too:
+/// a change within the same tick of the file system's clock keeps the stamp.
+const SETTLE: Duration = Duration::from_secs(2);
+
+/// The parsed articles of the last build, by source path (relative to the site root).
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceCache {
+    /// What parsing depends on besides the file: the program and the settings it reads.
+    settings: u64,
+    entries: FxHashMap<PathBuf, Record>,
+}
+
+/// One parsed article and the stamp of its file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    stamp: Stamp,
+    /// The section folder the file lies in.
+    folder: String,
+    article: Stored,
+}
+
+/// An article without its body; dates as seconds and nanoseconds since 1970.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Stored {
+    section: String,
+    title: String,
+    date: (i64, u32),
+    updated: Option<(i64, u32)>,
+    slug: String,
+    url: String,
+    summary: String,
+    summary_given: bool,
+    category: Option<String>,
+    tags: Vec<String>,
+    author: Option<String>,
+    source: Option<String>,
+    draft: bool,
+    aliases: Vec<String>,
+    /// As JSON text: the cache's own format cannot hold free-form values.
+    extra: String,
+    lang: String,
+    body_line: usize,
+    source_hash: u128,
+}
+
+fn instant(date: &DateTime<Tz>) -> (i64, u32) {
+    (date.timestamp(), date.timestamp_subsec_nanos())
+}
+
+fn date(zone: Tz, (seconds, nanos): (i64, u32)) -> Option<DateTime<Tz>> {
+    zone.timestamp_opt(seconds, nanos).single()
+}
+
+impl SourceCache {
+    fn location(config: &Config) -> PathBuf {
+        let output = &config.output_dir;
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        output.with_file_name(format!(".{name}.bulletin-sources"))
+    }
+
+    fn settings(config: &Config) -> u64 {
+        let text = format!(
+            "{}\n{}\n{:?}\n{}\n{}",
+            env!("CARGO_PKG_VERSION"),
+            config.timezone,
+            config.permalink,
+            config.base_path,
+            config.language
+        );
+        xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+    }
+
+    /// The articles of the last build made with the same settings; none without a cache, or
+    /// with `--force`.
+    pub fn load(config: &Config) -> SourceCache {
+        let settings = Self::settings(config);
+        std::fs::read(Self::location(config))
+            .ok()
+            .filter(|_| !config.force)
+            .and_then(|bytes| postcard::from_bytes::<SourceCache>(&bytes).ok())
+            .filter(|cache| cache.settings == settings)
+            .unwrap_or(SourceCache {
+                settings,
+                entries: FxHashMap::default(),
+            })
+    }
+
+    /// The article parsed from `path` (in the section folder `folder`) last time, if the file
+    /// has not changed since.
+    pub fn get(&self, config: &Config, path: &Path, folder: &str, now: Stamp) -> Option<Article> {
+        let record = self.entries.get(path)?;
+        if record.stamp != now || record.folder != folder {
+            return None;
+        }
+        let stored = &record.article;
+        Some(Article {
+            path: path.to_path_buf(),
+            section: stored.section.clone(),
+            title: stored.title.clone(),
+            date: date(config.timezone, stored.date)?,
+            updated: match stored.updated {
+                Some(instant) => Some(date(config.timezone, instant)?),
+                None => None,
+            },
+            slug: stored.slug.clone(),
+            url: stored.url.clone(),
+            summary: stored.summary.clone(),
+            summary_given: stored.summary_given,
+            category: stored.category.clone(),
+            tags: stored.tags.clone(),
+            author: stored.author.clone(),
+            source: stored.source.clone(),
+            draft: stored.draft,
+            aliases: stored.aliases.clone(),
+            extra: match stored.extra.as_str() {
+                "{}" => serde_json::Map::new(),
+                text => serde_json::from_str(text).ok()?,
+            },
+            lang: stored.lang.clone(),
+            body: std::sync::Mutex::new(None),
+            body_line: stored.body_line,
+            source_hash: stored.source_hash,
+            content: std::sync::OnceLock::new(),
+            link_targets: Vec::new(),
+            image: None,
+            assets: Vec::new(),
+        })
+    }
+
+    /// The record of a freshly parsed article; `None` for a file changed so recently that its
+    /// stamp cannot be trusted yet.
+    pub fn record(article: &Article, folder: &str, stamp: Stamp) -> Option<Record> {
+        let modified = SystemTime::UNIX_EPOCH + Duration::from_nanos(stamp.1 as u64);
+        let settled = SystemTime::now()
+            .duration_since(modified)
+            .is_ok_and(|age| age >= SETTLE);
+        settled.then(|| Record {
+            stamp,
+            folder: folder.to_string(),
+            article: Stored {
+                section: article.section.clone(),
+                title: article.title.clone(),
+                date: instant(&article.date),
+                updated: article.updated.as_ref().map(instant),
+                slug: article.slug.clone(),
+                url: article.url.clone(),
+                summary: if article.summary_given {
+                    article.summary.clone()
+                } else {
+                    String::new()
+                },
+                summary_given: article.summary_given,
+                category: article.category.clone(),
+                tags: article.tags.clone(),
+                author: article.author.clone(),
+                source: article.source.clone(),
+                draft: article.draft,
+                aliases: article.aliases.clone(),
+                extra: serde_json::to_string(&article.extra).expect("JSON values serialise"),
+                lang: article.lang.clone(),
+                body_line: article.body_line,
+                source_hash: article.source_hash,
+            },
+        })
+    }
+
+    /// An empty cache for the same settings, to fill for the next build.
+    pub fn next(&self, capacity: usize) -> Self {
+        let mut entries = FxHashMap::default();
+        entries.reserve(capacity);
+        SourceCache {
+            settings: self.settings,
+            entries,
+        }
+    }
+
+    /// Moves the record of `path` over from `previous`.
+    pub fn carry(&mut self, previous: &mut SourceCache, path: &Path) {
+        if let Some((path, record)) = previous.entries.remove_entry(path) {
+            self.entries.insert(path, record);
+        }
+    }
+
+    /// Adds the record of a freshly parsed file.
+    pub fn insert(&mut self, path: PathBuf, record: Record) {
+        self.entries.insert(path, record);
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Records the articles of this build, through a temporary file.
+    pub fn save(&self, config: &Config) -> Result<()> {
+        let path = Self::location(config);
+        let bytes = postcard::to_allocvec(self).expect("the source cache serialises");
+        crate::output::write_atomically(&path, &bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Overrides;
+
+    #[test]
+    fn a_record_gives_back_the_article_without_its_body() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("bulletin.toml"),
+            "timezone = \"Asia/Shanghai\"\n",
+        )
+        .unwrap();
+        let config = Config::load(dir.path(), &Overrides::default()).unwrap();
+        let text = "+++\ntitle = \"T\"\ndate = \"2017-09-18 10:05:20\"\ntags = [\"a\"]\n\
+                    [extra]\nx = 1\n+++\nBody\n";
+        let path = Path::new("content/news/t.md");
+        let article = Article::parse(&config, path, "news", text).unwrap();
+        let old = (text.len() as u64, 1_000_000_000);
+        let record = SourceCache::record(&article, "news", old).expect("an old file settles");
+        let mut cache = SourceCache::default().next(1);
+        cache.insert(path.to_path_buf(), record);
+        let back = cache.get(&config, path, "news", old).unwrap();
+        assert_eq!(back.date, article.date);
+        assert_eq!(
+            (back.title.as_str(), back.url.as_str()),
+            ("T", article.url.as_str())
+        );
+        assert_eq!(back.tags, ["a"]);
+        assert_eq!(back.extra, article.extra);
+        assert_eq!(back.source_hash, article.source_hash);
+        assert!(back.body.lock().unwrap().is_none());
+        assert!(
+            cache
+                .get(&config, path, "news", (old.0 + 1, old.1))
+                .is_none()
+        );
+        assert!(cache.get(&config, path, "notices", old).is_none());
+        let fresh = stamp(&dir.path().join("bulletin.toml")).unwrap();
+        assert!(SourceCache::record(&article, "news", fresh).is_none());
+    }
+}

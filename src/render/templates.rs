@@ -358,28 +358,57 @@ fn quoted_names(detail: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Escapes text for HTML. Unlike Tera's default it leaves `/` alone, so URLs stay readable.
+/// Control characters and the noncharacters U+FFFE and U+FFFF, which XML forbids, are
+/// dropped. It scans bytes, which is safe in UTF-8: an ASCII byte is never part of another
+/// character, and a character's first byte is never inside one.
 fn escape_html(input: &str) -> String {
+    let bytes = input.as_bytes();
     let mut out = String::with_capacity(input.len() + 16);
-    let mut rest = input;
-    while let Some(at) = rest.find(needs_escape) {
-        out.push_str(&rest[..at]);
-        let c = rest[at..]
-            .chars()
-            .next()
-            .expect("find returned a char boundary");
-        out.push_str(match c {
-            '&' => "&amp;",
-            '<' => "&lt;",
-            '>' => "&gt;",
-            '"' => "&quot;",
-            '\'' => "&#39;",
-            _ => "",
-        });
-        rest = &rest[at + c.len_utf8()..];
+    let mut start = 0;
+    let mut i = 0;
+    while let Some(offset) = bytes[i..].iter().position(|&b| SPECIAL[usize::from(b)]) {
+        i += offset;
+        let (replacement, width) = match bytes[i] {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&#39;", 1),
+            // U+FFFE and U+FFFF are EF BF BE and EF BF BF in UTF-8.
+            0xEF if matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => ("", 3),
+            0xEF => {
+                i += 1;
+                continue;
+            }
+            // Control characters other than tab and line ends, which XML forbids.
+            _ => ("", 1),
+        };
+        out.push_str(&input[start..i]);
+        out.push_str(replacement);
+        i += width;
+        start = i;
     }
-    out.push_str(rest);
+    out.push_str(&input[start..]);
     out
 }
+
+/// The bytes [`escape_html`] stops at: the five it escapes, control bytes other than tab and
+/// line ends, and the first byte of U+FFFE and U+FFFF.
+const SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = !matches!(b, 0x09 | 0x0A | 0x0D);
+        b += 1;
+    }
+    table[b'&' as usize] = true;
+    table[b'<' as usize] = true;
+    table[b'>' as usize] = true;
+    table[b'"' as usize] = true;
+    table[b'\'' as usize] = true;
+    table[0xEF] = true;
+    table
+};
 
 /// Characters that are escaped, and control characters that XML forbids, which are dropped.
 pub fn needs_escape(c: char) -> bool {
@@ -526,6 +555,10 @@ mod tests {
     #[test]
     fn escaping_drops_control_characters_xml_forbids() {
         assert_eq!(escape_html("a\u{b}b\tc\u{0}"), "ab\tc");
+        assert_eq!(
+            escape_html("x\u{fffe}y\u{ffff}z\u{fffd}é浙"),
+            "xyz\u{fffd}é浙"
+        );
     }
 
     #[test]

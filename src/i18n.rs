@@ -100,16 +100,37 @@ impl Locale {
         self.labels.get(key).map_or(key, String::as_str)
     }
 
+    /// Fills `{year}`, `{month_name}`, `{month}`, `{day}` and `{weekday}` in `format`, in one
+    /// pass; other text, and braces around other words, stay as written.
     fn fill(&self, format: &str, year: i32, month: u32, day: u32) -> String {
-        let weekday = NaiveDate::from_ymd_opt(year, month, day)
-            .map(|d| self.weekdays[d.weekday().num_days_from_monday() as usize].as_str())
-            .unwrap_or("");
-        format
-            .replace("{year}", &year.to_string())
-            .replace("{month_name}", self.month_name(month))
-            .replace("{month}", &month.to_string())
-            .replace("{day}", &day.to_string())
-            .replace("{weekday}", weekday)
+        use std::fmt::Write;
+        let mut out = String::with_capacity(format.len() + 16);
+        let mut rest = format;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open..];
+            let name = after.find('}').map(|close| &after[1..close]);
+            let _ = match name {
+                Some("year") => write!(out, "{year}"),
+                Some("month_name") => write!(out, "{}", self.month_name(month)),
+                Some("month") => write!(out, "{month}"),
+                Some("day") => write!(out, "{day}"),
+                Some("weekday") => {
+                    let weekday = NaiveDate::from_ymd_opt(year, month, day).map_or("", |d| {
+                        self.weekdays[d.weekday().num_days_from_monday() as usize].as_str()
+                    });
+                    write!(out, "{weekday}")
+                }
+                _ => {
+                    out.push('{');
+                    rest = &after[1..];
+                    continue;
+                }
+            };
+            rest = &after[name.map_or(1, |n| n.len() + 2)..];
+        }
+        out.push_str(rest);
+        out
     }
 }
 
@@ -138,6 +159,24 @@ mod tests {
 
     fn load(language: &str) -> Locale {
         Locale::load(Path::new("/nonexistent"), language).unwrap()
+    }
+
+    #[test]
+    fn fill_replaces_known_placeholders_only() {
+        let en = load("en");
+        assert_eq!(
+            en.fill(
+                "{weekday}, {day} {month_name} {year} ({month}) {other} {",
+                2017,
+                9,
+                18
+            ),
+            "Monday, 18 September 2017 (9) {other} {"
+        );
+        assert_eq!(
+            en.fill("{year}年{month}月{day}日", 2017, 9, 18),
+            "2017年9月18日"
+        );
     }
 
     #[test]

@@ -59,23 +59,39 @@ pub fn news_article(
         "@context": "https://schema.org",
         "@graph": [news, { "@type": "BreadcrumbList", "itemListElement": items }],
     });
-    script_safe(&graph.to_string())
+    script_safe(&serde_json::to_string(&graph).expect("JSON values serialise"))
 }
 
 /// JSON that cannot end its `<script>` element or open a comment: `<`, `>` and `&` and the
 /// two line separators JavaScript rejects are written as `\u` escapes, which JSON allows.
 pub fn script_safe(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
+    let bytes = json.as_bytes();
+    let mut out = String::with_capacity(json.len() + 16);
+    let mut start = 0;
+    let mut i = 0;
+    while let Some(offset) = bytes[i..]
+        .iter()
+        .position(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2))
+    {
+        i += offset;
+        // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.
+        let (replacement, width) = match (bytes[i], bytes.get(i + 1..i + 3)) {
+            (b'<', _) => ("\\u003c", 1),
+            (b'>', _) => ("\\u003e", 1),
+            (b'&', _) => ("\\u0026", 1),
+            (_, Some([0x80, 0xA8])) => ("\\u2028", 3),
+            (_, Some([0x80, 0xA9])) => ("\\u2029", 3),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&json[start..i]);
+        out.push_str(replacement);
+        i += width;
+        start = i;
     }
+    out.push_str(&json[start..]);
     out
 }
 
@@ -85,10 +101,11 @@ mod tests {
 
     #[test]
     fn script_safe_json_still_parses_to_the_same_text() {
-        let title = "He said \"no\" </script><!-- & \u{2028} line\nbreak";
+        let title = "He said \"no\" </script><!-- & \u{2028} line\nbreak \u{2029} 浙江 ✓";
         let json = json!({ "headline": title }).to_string();
         let safe = script_safe(&json);
         assert!(!safe.contains("</script") && !safe.contains("<!--"));
+        assert!(!safe.contains('\u{2028}') && !safe.contains('\u{2029}'));
         let back: Value = serde_json::from_str(&safe).unwrap();
         assert_eq!(back["headline"], title);
     }

@@ -227,13 +227,16 @@ impl Shared<'_> {
                 &self.config.absolute_url(&article.url),
             )
         });
-        page.json_ld = Some(metadata::news_article(
-            self.config,
-            article,
-            &section.title,
-            &trail,
-            page.image.as_deref(),
-        ));
+        // Print pages are not indexed: they carry no structured data.
+        page.json_ld = (!print).then(|| {
+            metadata::news_article(
+                self.config,
+                article,
+                &section.title,
+                &trail,
+                page.image.as_deref(),
+            )
+        });
         page
     }
 

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::DateTime;
+use chrono::{DateTime, Datelike};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
@@ -332,9 +332,9 @@ pub fn expand_permalink(
         match segment {
             Segment::Text(text) => url.push_str(text),
             Segment::Section => url.push_str(section),
-            Segment::Year => url.push_str(&date.format("%Y").to_string()),
-            Segment::Month => url.push_str(&date.format("%m").to_string()),
-            Segment::Day => url.push_str(&date.format("%d").to_string()),
+            Segment::Year => url.push_str(&format!("{:04}", date.year())),
+            Segment::Month => url.push_str(&format!("{:02}", date.month())),
+            Segment::Day => url.push_str(&format!("{:02}", date.day())),
             Segment::Slug => url.push_str(slug),
         }
     }

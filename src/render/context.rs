@@ -206,9 +206,18 @@ impl<'a> ArticleView<'a> {
             year: article.date.year(),
             month: article.date.month(),
             day: article.date.day(),
-            year_url: format!("{archive}{}", article.date.format("%Y/")),
-            month_url: format!("{archive}{}", article.date.format("%Y/%m/")),
-            day_url: format!("{archive}{}", article.date.format("%Y/%m/%d/")),
+            year_url: format!("{archive}{:04}/", article.date.year()),
+            month_url: format!(
+                "{archive}{:04}/{:02}/",
+                article.date.year(),
+                article.date.month()
+            ),
+            day_url: format!(
+                "{archive}{:04}/{:02}/{:02}/",
+                article.date.year(),
+                article.date.month(),
+                article.date.day()
+            ),
             month_label: config
                 .locale
                 .month_heading(article.date.year(), article.date.month()),
@@ -397,7 +406,12 @@ impl<'a> CalendarView<'a> {
             day: day.date.day(),
             count: day.count,
             url: (day.count > 0).then(|| day_url(day.date)),
-            date_iso: day.date.format("%Y-%m-%d").to_string(),
+            date_iso: format!(
+                "{:04}-{:02}-{:02}",
+                day.date.year(),
+                day.date.month(),
+                day.date.day()
+            ),
             label: locale.day_heading(day.date.year(), day.date.month(), day.date.day()),
         };
         CalendarView {

@@ -21,7 +21,9 @@ impl Period {
         match self {
             Period::Year(year) => format!("{year:04}/"),
             Period::Month(year, month) => format!("{year:04}/{month:02}/"),
-            Period::Day(date) => date.format("%Y/%m/%d/").to_string(),
+            Period::Day(date) => {
+                format!("{:04}/{:02}/{:02}/", date.year(), date.month(), date.day())
+            }
         }
     }
 

@@ -71,8 +71,8 @@ impl LinkIndex {
         }
     }
 
-    /// The body of an article as HTML, links rewritten. Called once per article (through
-    /// [`Article::body_html`]), it releases the Markdown.
+    /// The body of an article as HTML, links rewritten, taking its Markdown out of memory
+    /// or reading it from the file (through [`Article::shared_html`]).
     pub fn render(&self, article: &Article) -> String {
         let body = article.take_body(&self.root);
         markdown::render(&body, self.safe_html, &mut self.resolver(article)).html

@@ -145,6 +145,11 @@ pub fn load(config: &Config) -> Result<Content> {
     let links = LinkIndex::new(config, &articles, walk.files);
     let (scans, scans_changed) =
         links::resolve_all(&links, previous_scans, &mut articles).map_err(Error::Many)?;
+    // Bodies are read again when their pages render: holding every body from here to there
+    // would take more memory than the rest of a large archive's articles.
+    articles
+        .par_iter_mut()
+        .for_each(|a| *a.body.get_mut().expect("no thread panics holding a body") = None);
     sections.sort_by(|a, b| {
         (a.order.is_none(), a.order, &a.name).cmp(&(b.order.is_none(), b.order, &b.name))
     });

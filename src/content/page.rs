@@ -46,8 +46,11 @@ pub struct Article {
     pub summary_given: bool,
     /// A fingerprint of the whole file, for incremental builds.
     pub source_hash: u128,
-    /// The body as HTML, made when first needed: see [`Article::body_html`].
-    pub content: std::sync::OnceLock<String>,
+    /// The body as HTML, made by the first page that shows it and kept for the others: see
+    /// [`Article::shared_html`].
+    pub html: std::sync::Mutex<Option<std::sync::Arc<str>>>,
+    /// How many pages of this build have still to show it; at zero it is released.
+    pub html_uses: std::sync::atomic::AtomicU32,
     /// Where each relative link of the body leads (empty when nowhere), for fingerprints.
     pub link_targets: Vec<String>,
     /// The first image of the body, for link previews.
@@ -109,7 +112,8 @@ impl Article {
             body: std::sync::Mutex::new(Some(split.body.to_string())),
             body_line: split.body_line,
             source_hash: xxhash_rust::xxh3::xxh3_128(text.as_bytes()),
-            content: std::sync::OnceLock::new(),
+            html: std::sync::Mutex::new(None),
+            html_uses: std::sync::atomic::AtomicU32::new(0),
             link_targets: Vec::new(),
             image: None,
             assets: Vec::new(),
@@ -150,9 +154,33 @@ impl Article {
             .map_or(self.date, |updated| updated.max(self.date))
     }
 
-    /// The body as HTML, rendered from Markdown the first time a page needs it.
-    pub fn body_html(&self, links: &super::links::LinkIndex) -> &str {
-        self.content.get_or_init(|| links.render(self))
+    /// The body as HTML, for a page that shows it: made by the first such page (taking the
+    /// Markdown out of memory) and kept while `html_uses` says other pages of the build will
+    /// show it; each page calls [`Article::release_html`] when done. On a large archive,
+    /// keeping every article's HTML for the whole build would take more memory than anything
+    /// else.
+    pub fn shared_html(&self, links: &super::links::LinkIndex) -> std::sync::Arc<str> {
+        use std::sync::atomic::Ordering;
+        let mut html = self.html.lock().expect("no thread panics holding the HTML");
+        if let Some(kept) = &*html {
+            return kept.clone();
+        }
+        let made: std::sync::Arc<str> = links.render(self).into();
+        if self.html_uses.load(Ordering::Acquire) > 1 {
+            *html = Some(made.clone());
+        }
+        made
+    }
+
+    /// Says that a page is done with [`Article::shared_html`]; the last one releases it.
+    pub fn release_html(&self) {
+        use std::sync::atomic::Ordering;
+        let before = self
+            .html_uses
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| n.checked_sub(1));
+        if before == Ok(1) {
+            *self.html.lock().expect("no thread panics holding the HTML") = None;
+        }
     }
 
     /// The URL of the article's print page.

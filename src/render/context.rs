@@ -181,12 +181,17 @@ pub struct ArticleView<'a> {
     pub lang: &'a str,
     pub extra: &'a serde_json::Map<String, serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub content: Option<&'a str>,
+    pub content: Option<std::sync::Arc<str>>,
 }
 
 impl<'a> ArticleView<'a> {
-    /// The view of article `index`; `with_content` adds the body HTML.
-    pub fn new(config: &Config, site: &'a Site, index: usize, with_content: bool) -> Self {
+    /// The view of article `index`, with its body as HTML when `content` gives it.
+    pub fn new(
+        config: &Config,
+        site: &'a Site,
+        index: usize,
+        content: Option<std::sync::Arc<str>>,
+    ) -> Self {
         let article: &'a Article = &site.articles[index];
         let section = &site.section_of(index).section;
         let archive = format!("{}archive/", config.base_path);
@@ -244,7 +249,7 @@ impl<'a> ArticleView<'a> {
             scheduled: article.date > config.now,
             lang: &article.lang,
             extra: &article.extra,
-            content: with_content.then(|| article.body_html(&site.links)),
+            content,
         }
     }
 }

@@ -50,7 +50,7 @@ pub struct FeedLink {
 }
 
 /// The articles of a scope, newest first.
-fn articles_of(site: &Site, scope: FeedScope) -> Vec<usize> {
+pub fn articles_of(site: &Site, scope: FeedScope) -> Vec<usize> {
     match scope {
         FeedScope::Site => (0..site.articles.len()).collect(),
         FeedScope::Section(index) => site.sections[index].articles.clone(),
@@ -136,8 +136,10 @@ fn item<'a>(config: &Config, site: &Site, article: &'a Article) -> FeedItem<'a> 
         tags: &article.tags,
         summary: &article.summary,
         content: config.feed_full_content.then(|| {
+            let html = article.shared_html(&site.links);
+            article.release_html();
             absolute_links(
-                article.body_html(&site.links),
+                &html,
                 &origin(&config.base_url),
                 &config.absolute_url(&article.url),
             )

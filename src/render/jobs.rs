@@ -134,6 +134,7 @@ impl Job {
             jobs.extend((1..=indexed.div_ceil(SITEMAP_LIMIT)).map(|part| Job::Sitemap { part }));
         }
         jobs.extend([Job::Sitemap { part: 0 }, Job::NewsSitemap, Job::Robots]);
+        group_by_day(site, &mut jobs);
         jobs
     }
 
@@ -317,6 +318,68 @@ fn feed_jobs(site: &Site, jobs: &mut Vec<Job>) {
         for format in [FeedFormat::Atom, FeedFormat::Rss] {
             jobs.push(Job::Feed { scope, format });
         }
+    }
+}
+
+/// The articles whose body a page shows as HTML.
+pub fn html_users(config: &Config, site: &Site, job: Job) -> Vec<usize> {
+    match job {
+        Job::Article(index) | Job::Print(index) => vec![index],
+        Job::Edition { archive, period } => site.archives[archive].articles(period).to_vec(),
+        Job::Feed { scope, .. } if config.feed_full_content => {
+            let mut list = super::feeds::articles_of(site, scope);
+            list.truncate(config.feed_limit);
+            list
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Puts each article's pages, and the print editions of its day and month, close together in
+/// the list of jobs, newest first: jobs are rendered in about that order, so an article's HTML
+/// is kept for a short while rather than the whole build. Other jobs keep their order.
+fn group_by_day(site: &Site, jobs: &mut [Job]) {
+    let day = |index: usize| site.articles[index].date.date_naive();
+    let key = |job: &Job| -> Option<(std::cmp::Reverse<chrono::NaiveDate>, u8)> {
+        match *job {
+            Job::Article(i) | Job::Print(i) | Job::Alias { article: i, .. } => {
+                Some((std::cmp::Reverse(day(i)), 0))
+            }
+            Job::Edition {
+                period: Period::Day(date),
+                ..
+            } => Some((std::cmp::Reverse(date), 1)),
+            Job::Edition {
+                period: Period::Month(year, month),
+                ..
+            } => {
+                let first = chrono::NaiveDate::from_ymd_opt(year, month, 1)?;
+                Some((std::cmp::Reverse(first), 2))
+            }
+            _ => None,
+        }
+    };
+    let grouped_here: Vec<bool> = jobs.iter().map(|job| key(job).is_some()).collect();
+    let Some(first) = grouped_here.iter().position(|&g| g) else {
+        return;
+    };
+    let mut grouped: Vec<Job> = jobs
+        .iter()
+        .zip(&grouped_here)
+        .filter(|(_, g)| **g)
+        .map(|(job, _)| *job)
+        .collect();
+    grouped.sort_by_key(|job| key(job));
+    // The grouped jobs take the place of the first of them, in one run; the others follow.
+    let others: Vec<Job> = jobs[first..]
+        .iter()
+        .zip(&grouped_here[first..])
+        .filter(|(_, g)| !**g)
+        .map(|(job, _)| *job)
+        .collect();
+    let tail = &mut jobs[first..];
+    for (slot, job) in tail.iter_mut().zip(grouped.into_iter().chain(others)) {
+        *slot = job;
     }
 }
 

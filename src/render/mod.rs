@@ -45,6 +45,17 @@ pub fn render_site(
         &templates.global_inputs(config, site, &site_view),
     );
     let shared = Shared::new(config, site, site_view, site_feeds);
+    let mut uses = vec![0u32; site.articles.len()];
+    for &job in jobs {
+        for index in jobs::html_users(config, site, job) {
+            uses[index] += 1;
+        }
+    }
+    for (article, count) in site.articles.iter().zip(uses) {
+        article
+            .html_uses
+            .store(count, std::sync::atomic::Ordering::Release);
+    }
     let results: Vec<Result<Outcome>> = jobs
         .par_iter()
         .zip(paths)

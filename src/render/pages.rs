@@ -119,7 +119,7 @@ impl Shared<'_> {
     fn summary(&self, index: usize) -> Value {
         self.summaries[index]
             .get_or_init(|| {
-                let view = ArticleView::new(self.config, self.site, index, false);
+                let view = ArticleView::new(self.config, self.site, index, None);
                 serde_json::to_value(view).expect("views serialise to JSON")
             })
             .clone()
@@ -204,10 +204,12 @@ impl Shared<'_> {
         let article = &self.site.articles[index];
         let section = &self.site.section_of(index).section;
         let (older, newer) = self.site.neighbours(index);
+        let html = article.shared_html(&self.site.links);
         context.insert(
             "article",
-            &ArticleView::new(self.config, self.site, index, true),
+            &ArticleView::new(self.config, self.site, index, Some(html)),
         );
+        article.release_html();
         context.put("prev", older.map_or(Value::Null, |i| self.summary(i)));
         context.put("next", newer.map_or(Value::Null, |i| self.summary(i)));
         let section_crumb = self.crumb(&section.title, section.url(&self.config.base_path));
@@ -298,7 +300,7 @@ impl Shared<'_> {
         let article = &self.site.articles[index];
         context.insert(
             "target",
-            &ArticleView::new(self.config, self.site, index, false),
+            &ArticleView::new(self.config, self.site, index, None),
         );
         context.insert("breadcrumbs", &Vec::<Crumb>::new());
         Page::new("alias.html", "alias", article.title.clone())
@@ -519,9 +521,16 @@ impl Shared<'_> {
         }
         let articles: Vec<ArticleView> = list
             .iter()
-            .map(|&i| ArticleView::new(self.config, self.site, i, true))
+            .map(|&i| {
+                let html = self.site.articles[i].shared_html(&self.site.links);
+                ArticleView::new(self.config, self.site, i, Some(html))
+            })
             .collect();
         context.insert("articles", &articles);
+        drop(articles);
+        for &i in &list {
+            self.site.articles[i].release_html();
+        }
         let view = self.period_view(archive, period);
         context.insert("breadcrumbs", &self.period_trail(archive, period, true));
         let title = format!(

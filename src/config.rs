@@ -144,7 +144,9 @@ pub struct Config {
 impl Config {
     /// Reads `bulletin.toml` under `root` (if there is one) and applies the overrides.
     pub fn load(root: &Path, overrides: &Overrides) -> Result<Config> {
-        let root = std::path::absolute(root).map_err(Error::io("resolve", root))?;
+        // Without `..` and `.`: paths found under the root are compared with paths that links
+        // name, which are normalised the same way.
+        let root = normalize(&std::path::absolute(root).map_err(Error::io("resolve", root))?);
         if !root.is_dir() {
             return Err(Error::Usage {
                 message: format!("the site folder {} does not exist", root.display()),

@@ -148,6 +148,20 @@ pub fn build(config: &Config, progress: &dyn Progress) -> Result<Report> {
         &|| progress.advance(),
     )?;
     let rendered = started.elapsed();
+    Error::collect(
+        plan.site
+            .articles
+            .iter()
+            .filter(|a| a.changed.load(std::sync::atomic::Ordering::Relaxed))
+            .map(|a| {
+                Error::at(
+                    Location::file(&a.path),
+                    "changed while the site was being built",
+                )
+                .with_hint("build again")
+            })
+            .collect(),
+    )?;
     for copy in &plan.copies {
         outcomes.push(writer.copy(&copy.from, &copy.to, copy.fingerprint())?);
     }

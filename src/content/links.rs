@@ -131,9 +131,10 @@ pub fn resolve_all(
         .par_iter_mut()
         .map(|article| {
             let key = format!(
-                "{:032x}-{}{}",
+                "{:032x}-{}-{:x}{}",
                 article.source_hash,
                 env!("CARGO_PKG_VERSION"),
+                crate::render::fingerprint::program_fingerprint(),
                 if index.safe_html { "-safe" } else { "" }
             );
             match previous.scans.get(&key) {

@@ -76,6 +76,7 @@ pub fn load(config: &Config) -> Result<Content> {
             None => sections.push(Section::untitled(name)),
         }
     }
+    let started = std::time::SystemTime::now();
     let (mut previous_sources, previous_scans) =
         rayon::join(|| SourceCache::load(config), || ScanCache::load(config));
     let parsed: Vec<_> = walk
@@ -91,7 +92,8 @@ pub fn load(config: &Config) -> Result<Content> {
             }
             let text = read_text(config, path).map_err(|e| vec![e])?;
             let article = Article::parse(config, shown, section, &text)?;
-            let record = stamp.and_then(|stamp| SourceCache::record(&article, section, stamp));
+            let record =
+                stamp.and_then(|stamp| SourceCache::record(&article, section, stamp, started));
             Ok((article, record, false))
         })
         .collect();

@@ -51,6 +51,9 @@ pub struct Article {
     pub html: std::sync::Mutex<Option<std::sync::Arc<str>>>,
     /// How many pages of this build have still to show it; at zero it is released.
     pub html_uses: std::sync::atomic::AtomicU32,
+    /// Set when the file, read again for its body, is no longer the one parsed: the build
+    /// then fails rather than mix the two.
+    pub changed: std::sync::atomic::AtomicBool,
     /// Where each relative link of the body leads (empty when nowhere), for fingerprints.
     pub link_targets: Vec<String>,
     /// The first image of the body, for link previews.
@@ -114,6 +117,7 @@ impl Article {
             source_hash: xxhash_rust::xxh3::xxh3_128(text.as_bytes()),
             html: std::sync::Mutex::new(None),
             html_uses: std::sync::atomic::AtomicU32::new(0),
+            changed: std::sync::atomic::AtomicBool::new(false),
             link_targets: Vec::new(),
             image: None,
             assets: Vec::new(),
@@ -139,10 +143,14 @@ impl Article {
         taken.unwrap_or_else(|| self.read_body(root))
     }
 
-    /// The body as the file holds it now. The file parsed when the build started; should it
-    /// have gone since, the body is empty.
+    /// The body as the file holds it now. Should the file have changed since it was parsed
+    /// (or gone), [`Article::changed`] is set and the build fails.
     fn read_body(&self, root: &Path) -> String {
         let text = std::fs::read_to_string(root.join(&self.path)).unwrap_or_default();
+        if xxhash_rust::xxh3::xxh3_128(text.as_bytes()) != self.source_hash {
+            self.changed
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         front_matter::split(&self.path, &text)
             .map(|split| split.body.to_string())
             .unwrap_or_default()

@@ -14,8 +14,10 @@ use super::Article;
 use crate::config::Config;
 use crate::error::Result;
 
-/// The size and modification time (nanoseconds since 1970) of a file.
-pub type Stamp = (u64, u128);
+/// The size and modification time (nanoseconds since 1970) of a file, and on Unix its
+/// status-change time and inode, which tools that restore modification times (`cp -p`,
+/// `rsync -t`, archives) cannot set back.
+pub type Stamp = (u64, u128, u128);
 
 /// A file's stamp, when it can be read.
 pub fn stamp(path: &Path) -> Option<Stamp> {
@@ -25,7 +27,15 @@ pub fn stamp(path: &Path) -> Option<Stamp> {
         .ok()?
         .duration_since(SystemTime::UNIX_EPOCH)
         .ok()?;
-    Some((meta.len(), modified.as_nanos()))
+    #[cfg(unix)]
+    let more = {
+        use std::os::unix::fs::MetadataExt;
+        let changed = i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec());
+        ((changed as u128) << 64) | u128::from(meta.ino())
+    };
+    #[cfg(not(unix))]
+    let more = 0;
+    Some((meta.len(), modified.as_nanos(), more))
 }
 
 /// Files changed less than this long before a build are parsed again by the next build too:
@@ -93,8 +103,9 @@ impl SourceCache {
 
     fn settings(config: &Config) -> u64 {
         let text = format!(
-            "{}\n{}\n{:?}\n{}\n{}",
+            "{}\n{:x}\n{}\n{:?}\n{}\n{}",
             env!("CARGO_PKG_VERSION"),
+            crate::render::fingerprint::program_fingerprint(),
             config.timezone,
             config.permalink,
             config.base_path,
@@ -155,6 +166,7 @@ impl SourceCache {
             source_hash: stored.source_hash,
             html: std::sync::Mutex::new(None),
             html_uses: std::sync::atomic::AtomicU32::new(0),
+            changed: std::sync::atomic::AtomicBool::new(false),
             link_targets: Vec::new(),
             image: None,
             assets: Vec::new(),
@@ -163,9 +175,15 @@ impl SourceCache {
 
     /// The record of a freshly parsed article; `None` for a file changed so recently that its
     /// stamp cannot be trusted yet.
-    pub fn record(article: &Article, folder: &str, stamp: Stamp) -> Option<Record> {
+    /// `started` is when the build began, before any file was stamped.
+    pub fn record(
+        article: &Article,
+        folder: &str,
+        stamp: Stamp,
+        started: SystemTime,
+    ) -> Option<Record> {
         let modified = SystemTime::UNIX_EPOCH + Duration::from_nanos(stamp.1 as u64);
-        let settled = SystemTime::now()
+        let settled = started
             .duration_since(modified)
             .is_ok_and(|age| age >= SETTLE);
         settled.then(|| Record {
@@ -254,8 +272,9 @@ mod tests {
                     [extra]\nx = 1\n+++\nBody\n";
         let path = Path::new("content/news/t.md");
         let article = Article::parse(&config, path, "news", text).unwrap();
-        let old = (text.len() as u64, 1_000_000_000);
-        let record = SourceCache::record(&article, "news", old).expect("an old file settles");
+        let old = (text.len() as u64, 1_000_000_000, 7);
+        let now = SystemTime::now();
+        let record = SourceCache::record(&article, "news", old, now).expect("an old file settles");
         let mut cache = SourceCache::default().next(1);
         cache.insert(path.to_path_buf(), record);
         let back = cache.get(&config, path, "news", old).unwrap();
@@ -268,13 +287,12 @@ mod tests {
         assert_eq!(back.extra, article.extra);
         assert_eq!(back.source_hash, article.source_hash);
         assert!(back.body.lock().unwrap().is_none());
-        assert!(
-            cache
-                .get(&config, path, "news", (old.0 + 1, old.1))
-                .is_none()
-        );
+        let grown = (old.0 + 1, old.1, old.2);
+        assert!(cache.get(&config, path, "news", grown).is_none());
+        let replaced = (old.0, old.1, old.2 + 1);
+        assert!(cache.get(&config, path, "news", replaced).is_none());
         assert!(cache.get(&config, path, "notices", old).is_none());
         let fresh = stamp(&dir.path().join("bulletin.toml")).unwrap();
-        assert!(SourceCache::record(&article, "news", fresh).is_none());
+        assert!(SourceCache::record(&article, "news", fresh, now).is_none());
     }
 }

@@ -243,7 +243,12 @@ fn settings(config: &Config) -> String {
 
 /// A fingerprint of the running program (its path, size and modification time), so that a
 /// rebuilt or upgraded `bulletin` renders everything again.
-fn program_fingerprint() -> u128 {
+pub fn program_fingerprint() -> u128 {
+    static FINGERPRINT: std::sync::OnceLock<u128> = std::sync::OnceLock::new();
+    *FINGERPRINT.get_or_init(read_program_fingerprint)
+}
+
+fn read_program_fingerprint() -> u128 {
     let Ok(path) = std::env::current_exe() else {
         return 0;
     };

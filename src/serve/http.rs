@@ -62,16 +62,17 @@ async fn events(
             if let Some(event) = first {
                 return Some((Ok(event), (None, receiver)));
             }
-            loop {
-                let event = match receiver.recv().await {
-                    Ok(Signal::Reload) => Event::default().event("reload").data(""),
-                    Ok(Signal::Fixed) => Event::default().event("fixed").data(""),
-                    Ok(Signal::Problem(json)) => Event::default().event("problem").data(json),
-                    Err(broadcast::error::RecvError::Lagged(_)) => continue,
-                    Err(broadcast::error::RecvError::Closed) => return None,
-                };
-                return Some((Ok(event), (None, receiver)));
-            }
+            let event = match receiver.recv().await {
+                Ok(Signal::Reload) => Event::default().event("reload").data(""),
+                Ok(Signal::Fixed) => Event::default().event("fixed").data(""),
+                Ok(Signal::Problem(json)) => Event::default().event("problem").data(json),
+                // A page that fell behind may have missed a reload: reload it.
+                Err(broadcast::error::RecvError::Lagged(_)) => {
+                    Event::default().event("reload").data("")
+                }
+                Err(broadcast::error::RecvError::Closed) => return None,
+            };
+            Some((Ok(event), (None, receiver)))
         });
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
@@ -85,7 +86,12 @@ async fn file(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
     let mut path = shared.output.join(&relative);
     if path.is_dir() {
         if !uri.path().ends_with('/') {
-            let location = format!("{}/", uri.path());
+            // One leading slash: `//news` must not become a link to the host `news`.
+            let mut location = format!("/{}/", uri.path().trim_start_matches('/'));
+            if let Some(query) = uri.query() {
+                location.push('?');
+                location.push_str(query);
+            }
             return (
                 StatusCode::MOVED_PERMANENTLY,
                 [(header::LOCATION, location)],

@@ -61,7 +61,11 @@ const WATCHED: &[&str] = &["content", "templates", "static", "themes", "i18n"];
 
 /// Runs the server until the process is stopped.
 pub fn run(options: Options) -> Result<()> {
-    let root = std::path::absolute(&options.root).map_err(Error::io("resolve", &options.root))?;
+    // Resolved, links and all: watchers report resolved paths (`/private/tmp` on macOS).
+    let root = options
+        .root
+        .canonicalize()
+        .map_err(Error::io("resolve", &options.root))?;
     let listener = bind(&options)?;
     let address = listener.local_addr().map_err(Error::io(
         "read the address of",
@@ -118,19 +122,26 @@ pub fn run(options: Options) -> Result<()> {
         .enable_all()
         .build()
         .map_err(Error::io("start", Path::new("the HTTP server")))?;
-    runtime.block_on(async move {
+    let served = runtime.block_on(async move {
         listener
             .set_nonblocking(true)
             .map_err(Error::io("configure", Path::new("the server socket")))?;
         let listener = tokio::net::TcpListener::from_std(listener)
             .map_err(Error::io("listen on", Path::new("the server socket")))?;
-        axum::serve(listener, http::router(shared))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .map_err(Error::io("serve", Path::new("HTTP")))
-    })
+        // Ctrl-C stops at once: a graceful shutdown would wait for the event streams of open
+        // pages, which never end.
+        let server = std::pin::pin!(axum::serve(listener, http::router(shared)).into_future());
+        let stop = std::pin::pin!(tokio::signal::ctrl_c());
+        match futures_util::future::select(server, stop).await {
+            futures_util::future::Either::Left((result, _)) => {
+                result.map_err(Error::io("serve", Path::new("HTTP")))
+            }
+            futures_util::future::Either::Right(_) => Ok(()),
+        }
+    });
+    // Open connections are dropped, not waited for.
+    runtime.shutdown_background();
+    served
 }
 
 /// Prints a line on standard output unless quiet, at once (tests and tools read it).

@@ -366,3 +366,35 @@ fn verbose_says_where_the_time_went_and_pipes_get_no_progress_bar() {
     );
     build_sample();
 }
+
+#[test]
+fn a_root_given_with_dot_dot_still_resolves_links_between_articles() {
+    let dir = site(&[
+        (
+            "content/news/a.md",
+            "+++\ntitle = \"A\"\ndate = \"2017-01-01\"\n+++\nSee [B](b.md#later).\n",
+        ),
+        (
+            "content/news/b.md",
+            "+++\ntitle = \"B\"\ndate = \"2017-01-02\"\n+++\n## Later\n",
+        ),
+    ]);
+    let root = dir.path().join("content").join("..");
+    bulletin()
+        .args(["build", "--quiet", "--root"])
+        .arg(&root)
+        .assert()
+        .success();
+    let page = read(dir.path(), "output/news/2017/01/01/a/index.html");
+    assert!(
+        page.contains("href=\"/news/2017/01/02/b/#later\""),
+        "{page}"
+    );
+    let checked = bulletin()
+        .args(["check", "--root"])
+        .arg(&root)
+        .assert()
+        .success();
+    let out = String::from_utf8_lossy(&checked.get_output().stdout).into_owned();
+    assert!(!out.contains("broken-link"), "{out}");
+}

@@ -140,6 +140,21 @@ fn serve_rebuilds_reloads_and_keeps_the_last_good_site_through_errors() {
     assert_eq!(status, 200, "drafts are served");
     let (status, _) = server.get("news/2999/01/01/later/");
     assert_eq!(status, 200, "scheduled articles are served");
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .max_redirects(0)
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let moved = agent
+        .get(&format!("{}/news?x=1", server.url))
+        .call()
+        .expect("the server answers");
+    assert_eq!(moved.status().as_u16(), 301);
+    assert_eq!(
+        moved.headers().get("location").unwrap(),
+        "/news/?x=1",
+        "a folder's address gets its slash, and never two leading ones"
+    );
     let (status, missing) = server.get("no/such/page/");
     assert_eq!(status, 404);
     assert!(missing.contains("__bulletin/live.js"));
@@ -206,6 +221,27 @@ fn serve_marks_drafts_and_scheduled_articles_in_the_default_theme() {
         later.contains("<strong class=\"badge\">Scheduled</strong>"),
         "{later}"
     );
+    // Ctrl-C stops the server even while a page listens for reloads.
+    let mut server = server;
+    let events = server.events();
+    wait_for(&events, "event: hello", "the event stream");
+    let interrupted = Command::new("kill")
+        .args(["-INT", &server.child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(interrupted.success());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the server did not stop on Ctrl-C"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
 }
 
 fn copy_default_theme(root: &Path) {

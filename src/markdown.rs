@@ -129,17 +129,28 @@ pub fn inspect(body: &str, safe_html: bool) -> Inspection {
     }
 }
 
-/// The values of `id="..."` attributes in a piece of raw HTML.
+/// The values of `id` attributes in a piece of raw HTML: `id="x"`, `ID='x'`, `id = x`.
 fn html_ids(html: &str) -> impl Iterator<Item = String> + '_ {
-    html.match_indices("id=").filter_map(move |(at, _)| {
+    let lower = html.to_ascii_lowercase();
+    let starts: Vec<usize> = lower.match_indices("id").map(|(at, _)| at).collect();
+    starts.into_iter().filter_map(move |at| {
         let before = html[..at].chars().next_back();
         if !before.is_some_and(char::is_whitespace) {
             return None;
         }
-        let rest = &html[at + 3..];
-        let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-        let value = &rest[1..];
-        value.find(quote).map(|end| value[..end].to_string())
+        let rest = html[at + 2..].trim_start().strip_prefix('=')?.trim_start();
+        match rest.chars().next()? {
+            quote @ ('"' | '\'') => {
+                let value = &rest[1..];
+                value.find(quote).map(|end| value[..end].to_string())
+            }
+            _ => {
+                let end = rest
+                    .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                    .unwrap_or(rest.len());
+                Some(rest[..end].to_string()).filter(|v| !v.is_empty())
+            }
+        }
     })
 }
 
@@ -413,14 +424,15 @@ mod tests {
     #[test]
     fn inspect_lists_links_images_and_every_kind_of_anchor() {
         let md = "## Plan\n\nSee [x](other.md#a) and [y](#plan).\n\n![](a.png) ![Map](b.png)\n\n\
-                  <div id=\"raw\" data-id=\"no\"></div>\n\nNote[^n].\n\n[^n]: foot\n";
+                  <div id=\"raw\" data-id=\"no\"></div> <span ID = 'up'></span><a id=bare>x</a>\n\n\
+                  Note[^n].\n\n[^n]: foot\n";
         let found = inspect(md, false);
         let dests: Vec<_> = found.references.iter().map(|r| r.dest.as_str()).collect();
         assert_eq!(dests, ["other.md#a", "#plan", "a.png", "b.png"]);
         let no_alt: Vec<_> = found.references.iter().map(|r| r.no_alt).collect();
         assert_eq!(no_alt, [false, false, true, false]);
         assert_eq!(&md[found.references[0].offset..][..3], "[x]");
-        for id in ["plan", "raw", "n"] {
+        for id in ["plan", "raw", "n", "up", "bare"] {
             assert!(found.anchors.contains(id), "{id} in {:?}", found.anchors);
         }
         assert!(!found.anchors.contains("no"));

@@ -343,6 +343,7 @@ fn watch(root: &Path, builder: Builder) -> Result<()> {
                 .flat_map(|e| e.paths.iter().map(PathBuf::as_path))
                 .filter(|p| builder.matters(p))
                 .collect();
+            changed.sort_unstable();
             changed.dedup();
             let Some(first) = changed.first() else {
                 continue;

@@ -95,27 +95,17 @@ pub struct ScanCache {
 
 impl ScanCache {
     fn location(config: &Config) -> PathBuf {
-        let output = &config.output_dir;
-        let name = output
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        output.with_file_name(format!(".{name}.bulletin-scans"))
+        crate::output::cache_path(&config.output_dir, "scans")
     }
 
     /// The scans of the last build, or none when there is no usable cache.
     pub fn load(config: &Config) -> ScanCache {
-        std::fs::read(Self::location(config))
-            .ok()
-            .and_then(|bytes| postcard::from_bytes(&bytes).ok())
-            .unwrap_or_default()
+        crate::output::load_cache(&Self::location(config)).unwrap_or_default()
     }
 
     /// Records the scans of this build, through a temporary file.
     pub fn save(&self, config: &Config) -> Result<()> {
-        let path = Self::location(config);
-        let bytes = postcard::to_allocvec(self).expect("scans serialise");
-        crate::output::write_atomically(&path, &bytes)
+        crate::output::save_cache(&Self::location(config), self)
     }
 }
 

@@ -93,12 +93,7 @@ fn date(zone: Tz, (seconds, nanos): (i64, u32)) -> Option<DateTime<Tz>> {
 
 impl SourceCache {
     fn location(config: &Config) -> PathBuf {
-        let output = &config.output_dir;
-        let name = output
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        output.with_file_name(format!(".{name}.bulletin-sources"))
+        crate::output::cache_path(&config.output_dir, "sources")
     }
 
     fn settings(config: &Config) -> u64 {
@@ -118,10 +113,9 @@ impl SourceCache {
     /// with `--force`.
     pub fn load(config: &Config) -> SourceCache {
         let settings = Self::settings(config);
-        std::fs::read(Self::location(config))
-            .ok()
+        Some(Self::location(config))
             .filter(|_| !config.force)
-            .and_then(|bytes| postcard::from_bytes::<SourceCache>(&bytes).ok())
+            .and_then(|path| crate::output::load_cache::<SourceCache>(&path))
             .filter(|cache| cache.settings == settings)
             .unwrap_or(SourceCache {
                 settings,
@@ -248,9 +242,7 @@ impl SourceCache {
 
     /// Records the articles of this build, through a temporary file.
     pub fn save(&self, config: &Config) -> Result<()> {
-        let path = Self::location(config);
-        let bytes = postcard::to_allocvec(self).expect("the source cache serialises");
-        crate::output::write_atomically(&path, &bytes)
+        crate::output::save_cache(&Self::location(config), self)
     }
 }
 

@@ -29,11 +29,7 @@ const HEADER: &[u8] = b"bulletin build cache 2\n";
 impl Cache {
     /// Where the cache of `output` lives: `.output.bulletin-cache` beside it.
     pub fn location(output: &Path) -> PathBuf {
-        let name = output
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        output.with_file_name(format!(".{name}.bulletin-cache"))
+        super::cache_path(output, "cache")
     }
 
     /// Reads a cache; a missing, damaged or foreign file gives `None`, and the build then

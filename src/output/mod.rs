@@ -125,6 +125,27 @@ pub fn static_files(config: &Config, theme: &Theme) -> Result<Vec<CopiedFile>> {
         .collect())
 }
 
+/// Where a cache of kind `kind` for `output` lives: `.output.bulletin-<kind>` beside it, so
+/// that it is never deployed.
+pub fn cache_path(output: &Path, kind: &str) -> PathBuf {
+    let mut name = std::ffi::OsString::from(".");
+    name.push(output.file_name().unwrap_or_default());
+    name.push(format!(".bulletin-{kind}"));
+    output.with_file_name(name)
+}
+
+/// A cache written by [`save_cache`]; `None` when it is missing or unreadable.
+pub fn load_cache<T: serde::de::DeserializeOwned>(path: &Path) -> Option<T> {
+    let bytes = std::fs::read(path).ok()?;
+    postcard::from_bytes(&bytes).ok()
+}
+
+/// Writes a cache in postcard, a compact binary form of serde data.
+pub fn save_cache<T: serde::Serialize>(path: &Path, value: &T) -> Result<()> {
+    let bytes = postcard::to_allocvec(value).expect("caches serialise");
+    write_atomically(path, &bytes)
+}
+
 /// Replaces the file at `path` with `bytes` through a temporary file beside it, so that a
 /// crash leaves the old file whole.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {

@@ -64,7 +64,13 @@ pub fn render_site(
             let inputs = fingerprints.of(job, path, config, site);
             let cached = !matches!(job, Job::Sitemap { .. } | Job::NewsSitemap | Job::Robots);
             match writer.reuse(path, inputs).filter(|_| cached) {
-                Some(outcome) => Ok(outcome),
+                Some(outcome) => {
+                    // A page not made again shows no article: its share of their HTML goes.
+                    for index in jobs::html_users(config, site, job) {
+                        site.articles[index].release_html();
+                    }
+                    Ok(outcome)
+                }
                 None => {
                     let bytes = render_one(&shared, templates, jobs, job)?;
                     writer.put(path, inputs, &bytes)

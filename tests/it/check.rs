@@ -232,3 +232,26 @@ fn the_sample_site_checks_clean() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("0 errors, 0 warnings"), "{out}");
 }
+
+#[test]
+fn a_summary_is_asked_for_only_where_the_first_paragraph_would_be_cut() {
+    let long = "word ".repeat(80);
+    let cut = format!("+++\ntitle = \"Cut\"\ndate = \"2017-01-01\"\n+++\n{long}\n");
+    let short = "+++\ntitle = \"Short\"\ndate = \"2017-01-02\"\n+++\nOne short paragraph.\n";
+    let dir = site(&[
+        ("content/news/cut.md", &cut),
+        ("content/news/short.md", short),
+    ]);
+    let (code, out) = check(dir.path(), &["--format", "json"]);
+    assert_eq!(code, 0, "warnings alone pass: {out}");
+    let found = problems(&out);
+    assert_eq!(
+        positions(&found, "content/news/cut.md"),
+        [("missing-summary".to_string(), 0, 0)],
+        "{out}"
+    );
+    assert!(
+        positions(&found, "content/news/short.md").is_empty(),
+        "{out}"
+    );
+}

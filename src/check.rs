@@ -150,15 +150,7 @@ pub fn run(config: &Config) -> Checked {
             checked.problems.extend(held_back(config, &plan.held));
             // Rendering takes the Markdown of each article, so it comes after the link checks.
             let writer = Writer::dry(config);
-            if let Err(error) = render::render_site(
-                config,
-                &plan.site,
-                &plan.templates,
-                &plan.jobs,
-                &plan.paths,
-                &writer,
-                &|| {},
-            ) {
+            if let Err(error) = plan.render(config, &writer, &|| {}) {
                 checked.problems.extend(Problem::from_error(&error));
             }
         }

@@ -78,6 +78,26 @@ pub struct Plan {
     pub next_due: Option<chrono::DateTime<chrono_tz::Tz>>,
 }
 
+impl Plan {
+    /// Renders every page through `writer`; `progress` is called once per page.
+    pub fn render(
+        &self,
+        config: &Config,
+        writer: &Writer,
+        progress: &(dyn Fn() + Sync),
+    ) -> Result<Vec<output::writer::Outcome>> {
+        render::render_site(
+            config,
+            &self.site,
+            &self.templates,
+            &self.jobs,
+            &self.paths,
+            writer,
+            progress,
+        )
+    }
+}
+
 /// Reads the theme and the content and lays out every page. Every problem found on the way is
 /// returned together.
 pub fn plan(config: &Config) -> Result<Plan> {
@@ -138,21 +158,17 @@ pub fn build(config: &Config, progress: &dyn Progress) -> Result<Report> {
     let (plan, writer) = (plan?, writer?);
     let phases_before_render = started.elapsed();
     progress.start(plan.jobs.len());
-    let mut outcomes = render::render_site(
-        config,
-        &plan.site,
-        &plan.templates,
-        &plan.jobs,
-        &plan.paths,
-        &writer,
-        &|| progress.advance(),
-    )?;
+    let mut outcomes = plan.render(config, &writer, &|| progress.advance())?;
     let rendered = started.elapsed();
     Error::collect(
         plan.site
             .articles
             .iter()
-            .filter(|a| a.changed.load(std::sync::atomic::Ordering::Relaxed))
+            .filter(|a| {
+                a.rendering
+                    .changed
+                    .load(std::sync::atomic::Ordering::Relaxed)
+            })
             .map(|a| {
                 Error::at(
                     Location::file(&a.path),

@@ -46,14 +46,8 @@ pub struct Article {
     pub summary_given: bool,
     /// A fingerprint of the whole file, for incremental builds.
     pub source_hash: u128,
-    /// The body as HTML, made by the first page that shows it and kept for the others: see
-    /// [`Article::shared_html`].
-    pub html: std::sync::Mutex<Option<std::sync::Arc<str>>>,
-    /// How many pages of this build have still to show it; at zero it is released.
-    pub html_uses: std::sync::atomic::AtomicU32,
-    /// Set when the file, read again for its body, is no longer the one parsed: the build
-    /// then fails rather than mix the two.
-    pub changed: std::sync::atomic::AtomicBool,
+    /// The body's HTML while pages of the build show it: see [`Article::shared_html`].
+    pub rendering: Rendering,
     /// Where each relative link of the body leads (empty when nowhere), for fingerprints.
     pub link_targets: Vec<String>,
     /// The first image of the body, for link previews.
@@ -115,9 +109,7 @@ impl Article {
             body: std::sync::Mutex::new(Some(split.body.to_string())),
             body_line: split.body_line,
             source_hash: xxhash_rust::xxh3::xxh3_128(text.as_bytes()),
-            html: std::sync::Mutex::new(None),
-            html_uses: std::sync::atomic::AtomicU32::new(0),
-            changed: std::sync::atomic::AtomicBool::new(false),
+            rendering: Rendering::default(),
             link_targets: Vec::new(),
             image: None,
             assets: Vec::new(),
@@ -148,7 +140,8 @@ impl Article {
     fn read_body(&self, root: &Path) -> String {
         let text = std::fs::read_to_string(root.join(&self.path)).unwrap_or_default();
         if xxhash_rust::xxh3::xxh3_128(text.as_bytes()) != self.source_hash {
-            self.changed
+            self.rendering
+                .changed
                 .store(true, std::sync::atomic::Ordering::Relaxed);
         }
         front_matter::split(&self.path, &text)
@@ -163,18 +156,22 @@ impl Article {
     }
 
     /// The body as HTML, for a page that shows it: made by the first such page (taking the
-    /// Markdown out of memory) and kept while `html_uses` says other pages of the build will
+    /// Markdown out of memory) and kept while `rendering.uses` says other pages of the build will
     /// show it; each page calls [`Article::release_html`] when done. On a large archive,
     /// keeping every article's HTML for the whole build would take more memory than anything
     /// else.
     pub fn shared_html(&self, links: &super::links::LinkIndex) -> std::sync::Arc<str> {
         use std::sync::atomic::Ordering;
-        let mut html = self.html.lock().expect("no thread panics holding the HTML");
+        let mut html = self
+            .rendering
+            .html
+            .lock()
+            .expect("no thread panics holding the HTML");
         if let Some(kept) = &*html {
             return kept.clone();
         }
         let made: std::sync::Arc<str> = links.render(self).into();
-        if self.html_uses.load(Ordering::Acquire) > 1 {
+        if self.rendering.uses.load(Ordering::Acquire) > 1 {
             *html = Some(made.clone());
         }
         made
@@ -184,10 +181,15 @@ impl Article {
     pub fn release_html(&self) {
         use std::sync::atomic::Ordering;
         let before = self
-            .html_uses
+            .rendering
+            .uses
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| n.checked_sub(1));
         if before == Ok(1) {
-            *self.html.lock().expect("no thread panics holding the HTML") = None;
+            *self
+                .rendering
+                .html
+                .lock()
+                .expect("no thread panics holding the HTML") = None;
         }
     }
 
@@ -195,6 +197,18 @@ impl Article {
     pub fn print_url(&self) -> String {
         format!("{}print/", self.url)
     }
+}
+
+/// What a build does with an article's body as it renders pages.
+#[derive(Debug, Default)]
+pub struct Rendering {
+    /// The body as HTML, made by the first page that shows it and kept for the others.
+    pub html: std::sync::Mutex<Option<std::sync::Arc<str>>>,
+    /// How many pages of this build have still to show it; at zero it is released.
+    pub uses: std::sync::atomic::AtomicU32,
+    /// Set when the file, read again for its body, is no longer the one parsed: the build
+    /// then fails rather than mix the two.
+    pub changed: std::sync::atomic::AtomicBool,
 }
 
 fn file_stem(path: &Path) -> &str {

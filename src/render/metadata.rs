@@ -65,34 +65,19 @@ pub fn news_article(
 /// JSON that cannot end its `<script>` element or open a comment: `<`, `>` and `&` and the
 /// two line separators JavaScript rejects are written as `\u` escapes, which JSON allows.
 pub fn script_safe(json: &str) -> String {
-    let bytes = json.as_bytes();
-    let mut out = String::with_capacity(json.len() + 16);
-    let mut start = 0;
-    let mut i = 0;
-    while let Some(offset) = bytes[i..]
-        .iter()
-        .position(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2))
-    {
-        i += offset;
-        // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.
-        let (replacement, width) = match (bytes[i], bytes.get(i + 1..i + 3)) {
-            (b'<', _) => ("\\u003c", 1),
-            (b'>', _) => ("\\u003e", 1),
-            (b'&', _) => ("\\u0026", 1),
-            (_, Some([0x80, 0xA8])) => ("\\u2028", 3),
-            (_, Some([0x80, 0xA9])) => ("\\u2029", 3),
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
-        out.push_str(&json[start..i]);
-        out.push_str(replacement);
-        i += width;
-        start = i;
-    }
-    out.push_str(&json[start..]);
-    out
+    super::replace_bytes(
+        json,
+        |b| matches!(b, b'<' | b'>' | b'&' | 0xE2),
+        |rest| match rest {
+            [b'<', ..] => Some(("\\u003c", 1)),
+            [b'>', ..] => Some(("\\u003e", 1)),
+            [b'&', ..] => Some(("\\u0026", 1)),
+            // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.
+            [0xE2, 0x80, 0xA8, ..] => Some(("\\u2028", 3)),
+            [0xE2, 0x80, 0xA9, ..] => Some(("\\u2029", 3)),
+            _ => None,
+        },
+    )
 }
 
 #[cfg(test)]

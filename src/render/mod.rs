@@ -53,7 +53,8 @@ pub fn render_site(
     }
     for (article, count) in site.articles.iter().zip(uses) {
         article
-            .html_uses
+            .rendering
+            .uses
             .store(count, std::sync::atomic::Ordering::Release);
     }
     let results: Vec<Result<Outcome>> = jobs
@@ -166,4 +167,32 @@ fn with_more_pages(error: Error, more: usize) -> Error {
         },
         other => other,
     }
+}
+
+/// Copies `input`, replacing characters by bytes: at each byte `candidate` accepts, `rule`
+/// sees the bytes from there on and gives the replacement and how many bytes it stands for,
+/// or `None` to keep the byte. Scanning bytes is safe in UTF-8 as long as candidates are ASCII
+/// or the first byte of a character: neither occurs inside another character.
+pub fn replace_bytes(
+    input: &str,
+    candidate: impl Fn(u8) -> bool,
+    rule: impl Fn(&[u8]) -> Option<(&'static str, usize)>,
+) -> String {
+    let bytes = input.as_bytes();
+    let mut out = String::with_capacity(input.len() + 16);
+    let (mut start, mut i) = (0, 0);
+    while let Some(offset) = bytes[i..].iter().position(|&b| candidate(b)) {
+        i += offset;
+        match rule(&bytes[i..]) {
+            Some((replacement, width)) => {
+                out.push_str(&input[start..i]);
+                out.push_str(replacement);
+                i += width;
+                start = i;
+            }
+            None => i += 1,
+        }
+    }
+    out.push_str(&input[start..]);
+    out
 }

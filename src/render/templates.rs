@@ -359,37 +359,24 @@ fn quoted_names(detail: &str) -> impl Iterator<Item = &str> {
 
 /// Escapes text for HTML. Unlike Tera's default it leaves `/` alone, so URLs stay readable.
 /// Control characters and the noncharacters U+FFFE and U+FFFF, which XML forbids, are
-/// dropped. It scans bytes, which is safe in UTF-8: an ASCII byte is never part of another
-/// character, and a character's first byte is never inside one.
+/// dropped.
 fn escape_html(input: &str) -> String {
-    let bytes = input.as_bytes();
-    let mut out = String::with_capacity(input.len() + 16);
-    let mut start = 0;
-    let mut i = 0;
-    while let Some(offset) = bytes[i..].iter().position(|&b| SPECIAL[usize::from(b)]) {
-        i += offset;
-        let (replacement, width) = match bytes[i] {
-            b'&' => ("&amp;", 1),
-            b'<' => ("&lt;", 1),
-            b'>' => ("&gt;", 1),
-            b'"' => ("&quot;", 1),
-            b'\'' => ("&#39;", 1),
+    super::replace_bytes(
+        input,
+        |b| SPECIAL[usize::from(b)],
+        |rest| match rest {
+            [b'&', ..] => Some(("&amp;", 1)),
+            [b'<', ..] => Some(("&lt;", 1)),
+            [b'>', ..] => Some(("&gt;", 1)),
+            [b'"', ..] => Some(("&quot;", 1)),
+            [b'\'', ..] => Some(("&#39;", 1)),
             // U+FFFE and U+FFFF are EF BF BE and EF BF BF in UTF-8.
-            0xEF if matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => ("", 3),
-            0xEF => {
-                i += 1;
-                continue;
-            }
+            [0xEF, 0xBF, 0xBE | 0xBF, ..] => Some(("", 3)),
+            [0xEF, ..] => None,
             // Control characters other than tab and line ends, which XML forbids.
-            _ => ("", 1),
-        };
-        out.push_str(&input[start..i]);
-        out.push_str(replacement);
-        i += width;
-        start = i;
-    }
-    out.push_str(&input[start..]);
-    out
+            _ => Some(("", 1)),
+        },
+    )
 }
 
 /// The bytes [`escape_html`] stops at: the five it escapes, control bytes other than tab and

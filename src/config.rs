@@ -110,6 +110,8 @@ pub struct Config {
     pub timezone: Tz,
     pub theme: String,
     pub date_format: String,
+    /// `date_format`, parsed once.
+    pub date_items: Vec<chrono::format::Item<'static>>,
     pub permalink: Permalink,
     pub home_latest: usize,
     /// How many articles a listing page holds before it is split.
@@ -313,6 +315,9 @@ impl Config {
             locale,
             timezone,
             theme,
+            date_items: StrftimeItems::new(&date_format)
+                .parse_to_owned()
+                .unwrap_or_default(),
             date_format,
             permalink,
             home_latest: raw.home.latest.unwrap_or(10).max(1),

@@ -180,23 +180,17 @@ pub struct ArticleView<'a> {
     pub scheduled: bool,
     pub lang: &'a str,
     pub extra: &'a serde_json::Map<String, serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub content: Option<std::sync::Arc<str>>,
 }
 
 impl<'a> ArticleView<'a> {
-    /// The view of article `index`, with its body as HTML when `content` gives it.
-    pub fn new(
-        config: &Config,
-        site: &'a Site,
-        index: usize,
-        content: Option<std::sync::Arc<str>>,
-    ) -> Self {
+    /// The view of article `index`, without its body (pages that show it add `content`).
+    pub fn new(config: &Config, site: &'a Site, index: usize) -> Self {
         let article: &'a Article = &site.articles[index];
         let section = &site.section_of(index).section;
         let archive = format!("{}archive/", config.base_path);
-        let format =
-            |d: &chrono::DateTime<chrono_tz::Tz>| d.format(&config.date_format).to_string();
+        let format = |d: &chrono::DateTime<chrono_tz::Tz>| {
+            d.format_with_items(config.date_items.iter()).to_string()
+        };
         ArticleView {
             title: &article.title,
             url: &article.url,
@@ -249,7 +243,6 @@ impl<'a> ArticleView<'a> {
             scheduled: article.date > config.now,
             lang: &article.lang,
             extra: &article.extra,
-            content,
         }
     }
 }
@@ -374,7 +367,7 @@ pub struct ArchiveView<'a> {
 pub struct GroupView {
     pub label: String,
     pub url: String,
-    pub articles: Vec<serde_json::Value>,
+    pub articles: Vec<tera::Value>,
 }
 
 /// `calendar`: a month as weeks of seven cells.
@@ -456,25 +449,30 @@ pub struct TagLink<'a> {
     pub url: String,
 }
 
-/// The variables of one page, gathered as JSON and handed to Tera without another copy.
+/// The variables of one page, as Tera values. Tera shares what a value holds (strings, lists,
+/// maps) between copies, so a view made once (an article's listing entry) goes into every
+/// page that lists it without being copied.
 #[derive(Debug, Default)]
-pub struct Vars(serde_json::Map<String, serde_json::Value>);
+pub struct Vars(tera::Context);
+
+/// A view as a Tera value.
+pub fn value<T: Serialize + ?Sized>(view: &T) -> tera::Value {
+    tera::Value::from_serializable(view)
+}
 
 impl Vars {
-    /// Adds a view, serialised.
-    pub fn insert<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
-        let value = serde_json::to_value(value).expect("views serialise to JSON");
-        self.0.insert(key.to_string(), value);
+    /// Adds a view.
+    pub fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, view: &T) {
+        self.0.insert_value(key, value(view));
     }
 
-    /// Adds a value that is JSON already.
-    pub fn put(&mut self, key: &str, value: serde_json::Value) {
-        self.0.insert(key.to_string(), value);
+    /// Adds a value made already.
+    pub fn put(&mut self, key: &'static str, value: tera::Value) {
+        self.0.insert_value(key, value);
     }
 
     /// The Tera context.
     pub fn into_context(self) -> tera::Context {
-        tera::Context::from_value(serde_json::Value::Object(self.0))
-            .expect("an object is a context")
+        self.0
     }
 }

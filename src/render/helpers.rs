@@ -1,52 +1,110 @@
 //! Template helpers available to every template, for sites that write their own archive pages:
-//! `group_by_period` (a filter) and `calendar` (a function).
+//! `group_by_period` and `scope_ids` and `date` (filters) and `calendar` (a function).
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, OnceLock};
 
 use chrono::{NaiveDate, Weekday};
 use serde::Serialize;
-use tera::{Value, from_value, to_value};
+use tera::{Kwargs, State, TeraResult, Value};
 
-use super::context::CalendarView;
+use super::context::{CalendarView, value};
 use super::jobs::archive_url;
 use crate::config::Config;
 use crate::i18n::Locale;
 use crate::site::Site;
 use crate::site::dates::{self, Period};
 
-/// Registers the helpers on `tera`, with the site's archive counts.
-pub fn register(tera: &mut tera::Tera, config: &Config, site: &Site) {
+/// Registers the helpers on `tera`. `calendar()` reads the archives given later to the
+/// returned [`ArchiveCounts`], once the site is loaded: Tera wants every helper a template
+/// names before it takes the templates.
+pub fn register(tera: &mut tera::Tera, config: &Config) -> ArchiveCounts {
     let archive_root = format!("{}archive/", config.base_path);
+    let grouping = GroupByPeriod {
+        locale: config.locale.clone(),
+        archive_root,
+    };
     tera.register_filter(
         "group_by_period",
-        GroupByPeriod {
-            locale: config.locale.clone(),
-            archive_root,
+        move |list: Value, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let period = kwargs.get::<&str>("period")?.unwrap_or("month");
+            grouping.group(&list, period).map_err(tera::Error::message)
         },
     );
     tera.register_filter("scope_ids", ScopeIds);
-    let mut archives = HashMap::new();
-    for (index, archive) in site.archives.iter().enumerate() {
-        let key = archive
-            .section
-            .map(|s| site.sections[s].section.name.clone());
-        let counts: BTreeMap<NaiveDate, usize> = archive
-            .periods()
-            .filter_map(|period| match period {
-                Period::Day(date) => Some((date, archive.articles(period).len())),
-                _ => None,
-            })
-            .collect();
-        archives.insert(key, (archive_url(config, site, index), counts));
-    }
-    tera.register_function(
-        "calendar",
-        Calendar {
-            locale: config.locale.clone(),
-            week_start: config.week_start,
-            archives,
+    tera.register_filter(
+        "date",
+        |text: &str, kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let format = kwargs.get::<&str>("format")?.unwrap_or("%Y-%m-%d");
+            format_date(text, format).map_err(tera::Error::message)
         },
     );
+    let counts = ArchiveCounts::default();
+    let slot = counts.clone();
+    let (locale, week_start) = (config.locale.clone(), config.week_start);
+    tera.register_function(
+        "calendar",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let year = kwargs.get::<i64>("year")?;
+            let month = kwargs.get::<i64>("month")?;
+            let section = kwargs.get::<&str>("section")?;
+            let archives = slot.0.get().ok_or_else(|| {
+                tera::Error::message("calendar() is only available when pages are rendered")
+            })?;
+            let calendar = Calendar {
+                locale: &locale,
+                week_start,
+                archives,
+            };
+            calendar
+                .month(year, month, section)
+                .map_err(tera::Error::message)
+        },
+    );
+    counts
+}
+
+/// Archive URL and day counts, by section name (`None` for the whole site).
+type Archives = HashMap<Option<String>, (String, BTreeMap<NaiveDate, usize>)>;
+
+/// The archives `calendar()` counts from, given once the site is loaded.
+#[derive(Clone, Default)]
+pub struct ArchiveCounts(Arc<OnceLock<Archives>>);
+
+impl ArchiveCounts {
+    /// Counts the articles of every day of every archive of `site`.
+    pub fn fill(&self, config: &Config, site: &Site) {
+        let mut archives = HashMap::new();
+        for (index, archive) in site.archives.iter().enumerate() {
+            let key = archive
+                .section
+                .map(|s| site.sections[s].section.name.clone());
+            let counts: BTreeMap<NaiveDate, usize> = archive
+                .periods()
+                .filter_map(|period| match period {
+                    Period::Day(date) => Some((date, archive.articles(period).len())),
+                    _ => None,
+                })
+                .collect();
+            archives.insert(key, (archive_url(config, site, index), counts));
+        }
+        // A second build of the same templates keeps the first site's counts; every build
+        // loads its templates afresh.
+        let _ = self.0.set(archives);
+    }
+}
+
+/// `date | date(format="%H:%M")`: an RFC 3339 date and time (`date_iso`, as the article
+/// views give it) formatted with chrono's `strftime` codes, in the time zone it was written
+/// with.
+fn format_date(text: &str, format: &str) -> Result<String, String> {
+    let date = chrono::DateTime::parse_from_rfc3339(text)
+        .map_err(|e| format!("date: {text:?} is not an RFC 3339 date and time ({e})"))?;
+    let items: Vec<chrono::format::Item> = chrono::format::StrftimeItems::new(format).collect();
+    if items.contains(&chrono::format::Item::Error) {
+        return Err(format!("date: {format:?} is not a valid format"));
+    }
+    Ok(date.format_with_items(items.into_iter()).to_string())
 }
 
 /// `articles | group_by_period(period="month")`: consecutive articles of the same year, month
@@ -66,33 +124,33 @@ struct Group {
     articles: Vec<Value>,
 }
 
-impl tera::Filter for GroupByPeriod {
-    fn filter(&self, value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
-        let period = args
-            .get("period")
-            .and_then(Value::as_str)
-            .unwrap_or("month");
+impl GroupByPeriod {
+    fn group(&self, list: &Value, period: &str) -> Result<Value, String> {
         let depth = match period {
             "year" => 1,
             "month" => 2,
             "day" => 3,
             other => {
-                return Err(tera::Error::msg(format!(
+                return Err(format!(
                     "group_by_period: period must be \"year\", \"month\" or \"day\", not {other:?}"
-                )));
+                ));
             }
         };
-        let articles: Vec<Value> = from_value(value.clone())
-            .map_err(|_| tera::Error::msg("group_by_period expects a list of articles"))?;
+        let articles = list
+            .as_array()
+            .ok_or("group_by_period expects a list of articles")?;
         let mut groups: Vec<Group> = Vec::new();
         for article in articles {
-            let field = |name: &str| article.get(name).and_then(Value::as_i64);
+            let field = |name: &str| {
+                article
+                    .as_map()
+                    .and_then(|map| map.get(&tera::value::Key::Str(name)))
+                    .and_then(Value::as_i64)
+            };
             let (Some(year), Some(month), Some(day)) =
                 (field("year"), field("month"), field("day"))
             else {
-                return Err(tera::Error::msg(
-                    "group_by_period expects articles with year, month and day",
-                ));
+                return Err("group_by_period expects articles with year, month and day".into());
             };
             let key = (
                 year,
@@ -101,17 +159,15 @@ impl tera::Filter for GroupByPeriod {
             );
             match groups.last_mut() {
                 Some(group) if (group.year, group.month, group.day) == key => {
-                    group.articles.push(article)
+                    group.articles.push(article.clone())
                 }
-                _ => groups.push(self.group(key, article)),
+                _ => groups.push(self.heading(key, article.clone())),
             }
         }
-        Ok(to_value(groups)?)
+        Ok(value(&groups))
     }
-}
 
-impl GroupByPeriod {
-    fn group(&self, (year, month, day): (i64, Option<i64>, Option<i64>), first: Value) -> Group {
+    fn heading(&self, (year, month, day): (i64, Option<i64>, Option<i64>), first: Value) -> Group {
         let (y, m, d) = (
             year as i32,
             month.unwrap_or(1) as u32,
@@ -141,24 +197,23 @@ impl GroupByPeriod {
 /// having the same id.
 struct ScopeIds;
 
-impl tera::Filter for ScopeIds {
-    fn filter(&self, value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
-        let html = value
-            .as_str()
-            .ok_or_else(|| tera::Error::msg("scope_ids expects HTML text"))?;
-        let prefix = match args.get("prefix") {
-            Some(Value::String(text)) => text.clone(),
-            Some(other) => other.to_string(),
-            None => {
-                return Err(tera::Error::msg(
-                    "scope_ids needs a prefix, as in scope_ids(prefix=\"a1\")",
-                ));
-            }
+impl ScopeIds {
+    fn scope(html: &str, prefix: &str) -> String {
+        html.replace(" id=\"", &format!(" id=\"{prefix}-"))
+            .replace(" href=\"#", &format!(" href=\"#{prefix}-"))
+    }
+}
+
+impl tera::Filter<&str, TeraResult<String>> for ScopeIds {
+    fn call(&self, html: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+        let prefix = kwargs.get::<Value>("prefix")?.ok_or_else(|| {
+            tera::Error::message("scope_ids needs a prefix, as in scope_ids(prefix=\"a1\")")
+        })?;
+        let prefix = match prefix.as_str() {
+            Some(text) => text.to_string(),
+            None => prefix.to_string(),
         };
-        let scoped = html
-            .replace(" id=\"", &format!(" id=\"{prefix}-"))
-            .replace(" href=\"#", &format!(" href=\"#{prefix}-"));
-        Ok(Value::String(scoped))
+        Ok(Self::scope(html, &prefix))
     }
 
     fn is_safe(&self) -> bool {
@@ -168,29 +223,25 @@ impl tera::Filter for ScopeIds {
 
 /// `calendar(year=2017, month=9, section="news")`: the weeks of a month with the number of
 /// articles of each day, as on the month pages. `section` picks a section's archive.
-struct Calendar {
-    locale: Locale,
+struct Calendar<'a> {
+    locale: &'a Locale,
     week_start: Weekday,
-    /// Archive URL and day counts, by section name (`None` for the whole site).
-    archives: HashMap<Option<String>, (String, BTreeMap<NaiveDate, usize>)>,
+    archives: &'a Archives,
 }
 
-impl tera::Function for Calendar {
-    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
-        let number = |name: &str| args.get(name).and_then(Value::as_i64);
-        let (Some(year), Some(month)) = (number("year"), number("month")) else {
-            return Err(tera::Error::msg(
-                "calendar needs year and month, as in calendar(year=2017, month=9)",
-            ));
+impl Calendar<'_> {
+    fn month(
+        &self,
+        year: Option<i64>,
+        month: Option<i64>,
+        section: Option<&str>,
+    ) -> Result<Value, String> {
+        let (Some(year), Some(month)) = (year, month) else {
+            return Err("calendar needs year and month, as in calendar(year=2017, month=9)".into());
         };
-        let section = args
-            .get("section")
-            .and_then(Value::as_str)
-            .map(str::to_string);
+        let section = section.map(str::to_string);
         let Some((root, counts)) = self.archives.get(&section) else {
-            return Err(tera::Error::msg(format!(
-                "calendar: no archive for section {section:?}"
-            )));
+            return Err(format!("calendar: no archive for section {section:?}"));
         };
         let weeks = dates::calendar(
             |date| counts.get(&date).copied().unwrap_or(0),
@@ -198,14 +249,10 @@ impl tera::Function for Calendar {
             month as u32,
             self.week_start,
         );
-        let view = CalendarView::new(&self.locale, self.week_start, &weeks, |date| {
+        let view = CalendarView::new(self.locale, self.week_start, &weeks, |date| {
             format!("{root}{}", Period::Day(date).path())
         });
-        Ok(to_value(view)?)
-    }
-
-    fn is_safe(&self) -> bool {
-        false
+        Ok(value(&view))
     }
 }
 
@@ -213,14 +260,19 @@ impl tera::Function for Calendar {
 mod tests {
     use super::*;
     use std::path::Path;
-    use tera::{Filter, Function};
 
     fn english() -> Locale {
         Locale::load(Path::new("/nonexistent"), "en").unwrap()
     }
 
-    fn article(year: i64, month: i64, day: i64, title: &str) -> Value {
+    fn article(year: i64, month: i64, day: i64, title: &str) -> serde_json::Value {
         serde_json::json!({ "year": year, "month": month, "day": day, "title": title })
+    }
+
+    fn at<'v>(value: &'v Value, path: &'v str) -> &'v Value {
+        value
+            .get_from_path(path)
+            .unwrap_or_else(|| panic!("no {path} in {value}"))
     }
 
     #[test]
@@ -229,24 +281,19 @@ mod tests {
             locale: english(),
             archive_root: "/archive/".into(),
         };
-        let list = Value::Array(vec![
+        let list = value(&[
             article(2017, 9, 20, "c"),
             article(2017, 9, 18, "b"),
             article(2017, 8, 1, "a"),
         ]);
-        let groups = filter.filter(&list, &HashMap::new()).unwrap();
-        assert_eq!(groups[0]["label"], "September 2017");
-        assert_eq!(groups[0]["url"], "/archive/2017/09/");
-        assert_eq!(groups[0]["articles"].as_array().unwrap().len(), 2);
-        assert_eq!(groups[1]["label"], "August 2017");
-        let by_year = filter
-            .filter(
-                &list,
-                &HashMap::from([("period".into(), Value::from("year"))]),
-            )
-            .unwrap();
-        assert_eq!(by_year.as_array().unwrap().len(), 1);
-        assert_eq!(by_year[0]["url"], "/archive/2017/");
+        let groups = filter.group(&list, "month").unwrap();
+        assert_eq!(at(&groups, "0.label").as_str(), Some("September 2017"));
+        assert_eq!(at(&groups, "0.url").as_str(), Some("/archive/2017/09/"));
+        assert_eq!(at(&groups, "0.articles").len(), Some(2));
+        assert_eq!(at(&groups, "1.label").as_str(), Some("August 2017"));
+        let by_year = filter.group(&list, "year").unwrap();
+        assert_eq!(by_year.len(), Some(1));
+        assert_eq!(at(&by_year, "0.url").as_str(), Some("/archive/2017/"));
     }
 
     #[test]
@@ -255,48 +302,50 @@ mod tests {
             locale: english(),
             archive_root: "/archive/".into(),
         };
-        let args = HashMap::from([("period".into(), Value::from("week"))]);
-        assert!(filter.filter(&Value::Array(vec![]), &args).is_err());
+        assert!(filter.group(&value(&[0u8; 0]), "week").is_err());
     }
 
     #[test]
     fn scope_ids_prefixes_ids_and_same_page_links() {
-        let html = Value::from(
-            "<h2 id=\"x\">X</h2><sup><a href=\"#1\">1</a></sup><a href=\"/p/#y\">p</a>",
-        );
-        let args = HashMap::from([("prefix".into(), Value::from("a2"))]);
-        let scoped = ScopeIds.filter(&html, &args).unwrap();
+        let html = "<h2 id=\"x\">X</h2><sup><a href=\"#1\">1</a></sup><a href=\"/p/#y\">p</a>";
         assert_eq!(
-            scoped,
+            ScopeIds::scope(html, "a2"),
             "<h2 id=\"a2-x\">X</h2><sup><a href=\"#a2-1\">1</a></sup><a href=\"/p/#y\">p</a>"
         );
     }
 
     #[test]
+    fn date_formats_an_rfc_3339_time_in_its_own_zone() {
+        assert_eq!(
+            format_date("2017-09-18T10:05:20+08:00", "%H:%M").unwrap(),
+            "10:05"
+        );
+        assert!(format_date("yesterday", "%H:%M").is_err());
+        assert!(format_date("2017-09-18T10:05:20+08:00", "%Q").is_err());
+    }
+
+    #[test]
     fn calendar_function_counts_days_of_the_chosen_archive() {
         let date = NaiveDate::from_ymd_opt(2017, 9, 18).unwrap();
+        let locale = english();
+        let archives =
+            HashMap::from([(None, ("/archive/".to_string(), BTreeMap::from([(date, 3)])))]);
         let calendar = Calendar {
-            locale: english(),
+            locale: &locale,
             week_start: Weekday::Mon,
-            archives: HashMap::from([(
-                None,
-                ("/archive/".to_string(), BTreeMap::from([(date, 3)])),
-            )]),
+            archives: &archives,
         };
-        let args = HashMap::from([
-            ("year".into(), Value::from(2017)),
-            ("month".into(), Value::from(9)),
-        ]);
-        let view = calendar.call(&args).unwrap();
-        assert_eq!(view["weekdays"][0], "Mon");
-        let monday = &view["weeks"][3][0];
-        assert_eq!(monday["count"], 3);
-        assert_eq!(monday["url"], "/archive/2017/09/18/");
-        let news = HashMap::from([
-            ("year".into(), Value::from(2017)),
-            ("month".into(), Value::from(9)),
-            ("section".into(), Value::from("news")),
-        ]);
-        assert!(calendar.call(&news).is_err(), "no such archive");
+        let view = calendar.month(Some(2017), Some(9), None).unwrap();
+        assert_eq!(at(&view, "weekdays.0").as_str(), Some("Mon"));
+        assert_eq!(at(&view, "weeks.3.0.count").as_i64(), Some(3));
+        assert_eq!(
+            at(&view, "weeks.3.0.url").as_str(),
+            Some("/archive/2017/09/18/")
+        );
+        assert!(
+            calendar.month(Some(2017), Some(9), Some("news")).is_err(),
+            "no such archive"
+        );
+        assert!(calendar.month(None, Some(9), None).is_err());
     }
 }

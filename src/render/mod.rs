@@ -38,7 +38,7 @@ pub fn render_site(
     let mut site_view = SiteView::new(config, site, &templates.theme);
     let site_feeds = feeds::feed_links(config, site, jobs::FeedScope::Site);
     site_view.feeds = site_feeds.clone();
-    let site_view = tera::to_value(site_view).expect("site views serialise");
+    let site_view = context::value(&site_view);
     let fingerprints = Fingerprints::new(
         config,
         site,
@@ -128,12 +128,11 @@ fn render_one(shared: &Shared, templates: &Templates, jobs: &[Job], job: Job) ->
         json_ld: page.json_ld,
     };
     context.insert("page", &view);
-    let html = templates.render(
+    templates.render(
         page.template,
         &context.into_context(),
         &job.origin(config, site),
-    )?;
-    Ok(html.into_bytes())
+    )
 }
 
 fn same_problem(a: &Error, b: &Error) -> bool {

@@ -3,7 +3,7 @@
 use std::sync::OnceLock;
 
 use chrono::Datelike;
-use serde_json::Value;
+use tera::Value;
 
 use super::context::{
     ArchiveView, ArticleView, CalendarView, Crumb, GroupView, MonthLink, PaginationView,
@@ -44,7 +44,7 @@ impl<'a> Shared<'a> {
             site,
             site_view,
             site_feeds,
-            i18n: serde_json::to_value(&config.locale).expect("locales serialise to JSON"),
+            i18n: super::context::value(&config.locale),
             summaries: (0..site.articles.len()).map(|_| OnceLock::new()).collect(),
         }
     }
@@ -118,11 +118,22 @@ impl Shared<'_> {
     /// The listing view of an article, made once per build and copied into every listing.
     fn summary(&self, index: usize) -> Value {
         self.summaries[index]
-            .get_or_init(|| {
-                let view = ArticleView::new(self.config, self.site, index, None);
-                serde_json::to_value(view).expect("views serialise to JSON")
-            })
+            .get_or_init(|| super::context::value(&ArticleView::new(self.config, self.site, index)))
             .clone()
+    }
+
+    /// The view of an article with its body as HTML: its listing view and `content`.
+    fn with_content(&self, index: usize) -> Value {
+        let article = &self.site.articles[index];
+        let html = article.shared_html(&self.site.links);
+        let mut view = self
+            .summary(index)
+            .into_map()
+            .expect("an article's view is a map");
+        view.insert(tera::value::Key::Str("content"), Value::from(&*html));
+        drop(html);
+        article.release_html();
+        Value::from(view)
     }
 
     fn summaries(&self, indices: &[usize]) -> Vec<Value> {
@@ -153,7 +164,7 @@ impl Shared<'_> {
         page: usize,
     ) {
         let range = page_range(list.len(), per_page, page);
-        context.put("articles", Value::Array(self.summaries(&list[range])));
+        context.put("articles", Value::from(self.summaries(&list[range])));
         let total = page_count(list.len(), per_page);
         context.insert("pagination", &PaginationView::new(base, page, total));
     }
@@ -204,14 +215,9 @@ impl Shared<'_> {
         let article = &self.site.articles[index];
         let section = &self.site.section_of(index).section;
         let (older, newer) = self.site.neighbours(index);
-        let html = article.shared_html(&self.site.links);
-        context.insert(
-            "article",
-            &ArticleView::new(self.config, self.site, index, Some(html)),
-        );
-        article.release_html();
-        context.put("prev", older.map_or(Value::Null, |i| self.summary(i)));
-        context.put("next", newer.map_or(Value::Null, |i| self.summary(i)));
+        context.put("article", self.with_content(index));
+        context.put("prev", older.map_or_else(Value::none, |i| self.summary(i)));
+        context.put("next", newer.map_or_else(Value::none, |i| self.summary(i)));
         let section_crumb = self.crumb(&section.title, section.url(&self.config.base_path));
         let trail = [self.home_crumb(), section_crumb];
         context.insert("breadcrumbs", &trail);
@@ -298,10 +304,7 @@ impl Shared<'_> {
 
     fn alias(&self, context: &mut Vars, index: usize) -> Page {
         let article = &self.site.articles[index];
-        context.insert(
-            "target",
-            &ArticleView::new(self.config, self.site, index, None),
-        );
+        context.insert("target", &ArticleView::new(self.config, self.site, index));
         context.insert("breadcrumbs", &Vec::<Crumb>::new());
         Page::new("alias.html", "alias", article.title.clone())
     }
@@ -519,18 +522,8 @@ impl Shared<'_> {
         if matches!(period, Period::Month(..)) {
             list.reverse();
         }
-        let articles: Vec<ArticleView> = list
-            .iter()
-            .map(|&i| {
-                let html = self.site.articles[i].shared_html(&self.site.links);
-                ArticleView::new(self.config, self.site, i, Some(html))
-            })
-            .collect();
-        context.insert("articles", &articles);
-        drop(articles);
-        for &i in &list {
-            self.site.articles[i].release_html();
-        }
+        let articles: Vec<Value> = list.iter().map(|&i| self.with_content(i)).collect();
+        context.put("articles", Value::from(articles));
         let view = self.period_view(archive, period);
         context.insert("breadcrumbs", &self.period_trail(archive, period, true));
         let title = format!(

@@ -123,8 +123,8 @@ const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/index.html"),
     ),
     (
-        "macros.html",
-        include_str!("../../themes/default/templates/macros.html"),
+        "components.html",
+        include_str!("../../themes/default/templates/components.html"),
     ),
     (
         "print.html",
@@ -175,14 +175,30 @@ pub fn resolve_templates(
         };
         chosen.insert(name.to_string(), source);
     }
+    let mut theme = BTreeMap::new();
     for (name, source) in read_templates(theme_dir)? {
-        chosen.insert(format!("theme/{name}"), source.clone());
+        theme.insert(name.clone(), source.clone());
         chosen.insert(name, source);
     }
     for (name, source) in read_templates(site_dir)? {
+        // The theme's template stays reachable as `theme/<name>`, for the site's to extend;
+        // not one that defines components, which Tera allows once per name.
+        if let Some(replaced) = theme.remove(&name)
+            && !defines_components(&replaced.text)
+        {
+            chosen.insert(format!("theme/{name}"), replaced);
+        }
         chosen.insert(name, source);
     }
     Ok(chosen)
+}
+
+fn defines_components(text: &str) -> bool {
+    text.split("{%").skip(1).any(|tag| {
+        tag.trim_start_matches('-')
+            .trim_start()
+            .starts_with("component ")
+    })
 }
 
 fn read_templates(dir: &Path) -> Result<Vec<(String, TemplateSource)>> {
@@ -233,23 +249,17 @@ pub struct Templates {
     sources: BTreeMap<String, TemplateSource>,
     /// The theme the templates come from.
     pub theme: Theme,
+    /// What `calendar()` reads, once the site is loaded.
+    archives: super::helpers::ArchiveCounts,
 }
 
 impl Templates {
     /// Compiles the site's and the theme's templates. Every template that fails to parse is
-    /// reported, with its file and line.
+    /// reported, with its file, line and column.
     pub fn load(config: &Config, theme: &Theme) -> Result<Templates> {
         let sources =
             resolve_templates(&config.root.join("templates"), &theme.dir.join("templates"))?;
-        let mut tera = tera::Tera::default();
-        tera.set_escape_fn(escape_html);
-        let all = sources
-            .iter()
-            .map(|(name, s)| (name.as_str(), s.text.as_str()));
-        if let Err(e) = tera.add_raw_templates(all) {
-            return Err(template_errors(config, &sources, &e));
-        }
-        let sources = sources
+        let sources: BTreeMap<String, TemplateSource> = sources
             .into_iter()
             .map(|(name, source)| {
                 let path = config.display_path(&source.path).to_path_buf();
@@ -262,10 +272,20 @@ impl Templates {
                 )
             })
             .collect();
+        let mut tera = tera::Tera::new();
+        tera.set_escape_fn(escape_html);
+        let archives = super::helpers::register(&mut tera, config);
+        let all = sources
+            .iter()
+            .map(|(name, s)| (name.as_str(), s.text.as_str()));
+        if let Err(e) = tera.add_raw_templates(all) {
+            return Err(template_errors(&sources, &e));
+        }
         Ok(Templates {
             tera,
             sources,
             theme: theme.clone(),
+            archives,
         })
     }
 
@@ -306,77 +326,139 @@ impl Templates {
         inputs
     }
 
-    /// Makes the site's archive helpers available to every template.
+    /// Gives the template helpers the site's archives.
     pub fn register_helpers(&mut self, config: &Config, site: &Site) {
-        super::helpers::register(&mut self.tera, config, site);
+        self.archives.fill(config, site);
     }
 
     /// Renders one page; `page` names it in errors.
-    pub fn render(&self, name: &str, context: &tera::Context, page: &str) -> Result<String> {
-        self.tera.render(name, context).map_err(|e| {
-            let detail = describe(&e);
+    pub fn render(&self, name: &str, context: &tera::Context, page: &str) -> Result<Vec<u8>> {
+        let mut out = Vec::with_capacity(16 * 1024);
+        self.tera.render_to(name, context, &mut out).map_err(|e| {
+            let (location, detail) = self.place(&e, name);
             Error::Template {
-                location: self.locate(name, &detail),
+                location,
                 page: Some(page.to_string()),
                 detail,
             }
-        })
+        })?;
+        Ok(out)
     }
 
-    /// Tera does not say on which line rendering failed; the name it complains about, looked up
-    /// in the template and then in the others, usually finds it.
-    fn locate(&self, name: &str, detail: &str) -> Location {
-        let own = self.sources.get(name);
-        let fallback = own.map_or_else(|| Location::file(name), |s| Location::file(&s.path));
-        let Some(wanted) = detail.split('`').nth(1) else {
-            return fallback;
-        };
-        let others = self
-            .sources
-            .iter()
-            .filter(|(n, _)| !n.starts_with("theme/"))
-            .map(|(_, s)| s);
-        own.into_iter()
-            .chain(others)
-            .find_map(|source| {
-                source.text.lines().enumerate().find_map(|(index, line)| {
-                    let byte = line.find(wanted)?;
-                    Some(Location::at(
-                        &source.path,
-                        index + 1,
-                        line[..byte].chars().count() + 1,
-                    ))
-                })
-            })
-            .unwrap_or(fallback)
+    /// Where a Tera error points (the template's file, line and column when Tera knows them),
+    /// and what it says.
+    fn place(&self, error: &tera::Error, fallback: &str) -> (Location, String) {
+        locate(&self.sources, error, fallback)
     }
+}
+
+/// The file, line and column a Tera error points at, and its message on one line.
+fn locate(
+    sources: &BTreeMap<String, TemplateSource>,
+    error: &tera::Error,
+    fallback: &str,
+) -> (Location, String) {
+    let path_of = |name: &str| {
+        sources
+            .get(name)
+            .map_or_else(|| PathBuf::from(name), |s| s.path.clone())
+    };
+    match error.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let span = report.span();
+            let location = Location::at(
+                path_of(report.filename()),
+                span.start_line,
+                span.start_col + 1,
+            );
+            (location, one_line(&describe(error)))
+        }
+        _ => {
+            if let Some((message, name, line, column)) = reports(&error.to_string()).next() {
+                return (
+                    Location::at(path_of(name), line, column),
+                    message.to_string(),
+                );
+            }
+            let detail = one_line(&describe(error));
+            let named = quoted_names(&detail).find(|name| sources.contains_key(*name));
+            (Location::file(path_of(named.unwrap_or(fallback))), detail)
+        }
+    }
+}
+
+/// The problems a Tera message reports in its own layout, each as `error: <message>` and
+/// then `--> <template>:<line>:<column>`: the message, the template, line and column.
+fn reports(text: &str) -> impl Iterator<Item = (&str, &str, usize, usize)> {
+    text.split("error: ").skip(1).filter_map(|report| {
+        let (message, rest) = report.split_once("-->")?;
+        let place = rest.split_whitespace().next()?;
+        let mut parts = place.rsplitn(3, ':');
+        let column = parts.next()?.parse().ok()?;
+        let line = parts.next()?.parse().ok()?;
+        let name = parts.next()?;
+        Some((message.trim(), name, line, column))
+    })
 }
 
 /// The names Tera quotes in a message, as in `'article.html'`.
 fn quoted_names(detail: &str) -> impl Iterator<Item = &str> {
-    detail.split('\'').skip(1).step_by(2)
+    detail.split(['\'', '`', '"']).skip(1).step_by(2)
+}
+
+/// A Tera error and its causes. Syntax and rendering errors carry their own message (the
+/// place is reported separately); the others say what they are.
+fn describe(error: &tera::Error) -> String {
+    let mut parts = vec![match error.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            report.message().to_string()
+        }
+        _ => error.to_string(),
+    }];
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !parts.contains(&text) {
+            parts.push(text);
+        }
+        source = cause.source();
+    }
+    parts.join(": ")
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Escapes text for HTML. Unlike Tera's default it leaves `/` alone, so URLs stay readable.
 /// Control characters and the noncharacters U+FFFE and U+FFFF, which XML forbids, are
 /// dropped.
-fn escape_html(input: &str) -> String {
-    super::replace_bytes(
-        input,
-        |b| SPECIAL[usize::from(b)],
-        |rest| match rest {
-            [b'&', ..] => Some(("&amp;", 1)),
-            [b'<', ..] => Some(("&lt;", 1)),
-            [b'>', ..] => Some(("&gt;", 1)),
-            [b'"', ..] => Some(("&quot;", 1)),
-            [b'\'', ..] => Some(("&#39;", 1)),
+fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let (mut start, mut i) = (0, 0);
+    while let Some(offset) = bytes[i..].iter().position(|&b| SPECIAL[usize::from(b)]) {
+        i += offset;
+        let (replacement, width) = match &bytes[i..] {
+            [b'&', ..] => ("&amp;", 1),
+            [b'<', ..] => ("&lt;", 1),
+            [b'>', ..] => ("&gt;", 1),
+            [b'"', ..] => ("&quot;", 1),
+            [b'\'', ..] => ("&#39;", 1),
             // U+FFFE and U+FFFF are EF BF BE and EF BF BF in UTF-8.
-            [0xEF, 0xBF, 0xBE | 0xBF, ..] => Some(("", 3)),
-            [0xEF, ..] => None,
+            [0xEF, 0xBF, 0xBE | 0xBF, ..] => ("", 3),
+            [0xEF, ..] => {
+                i += 1;
+                continue;
+            }
             // Control characters other than tab and line ends, which XML forbids.
-            _ => Some(("", 1)),
-        },
-    )
+            _ => ("", 1),
+        };
+        out.write_all(&bytes[start..i])?;
+        out.write_all(replacement.as_bytes())?;
+        i += width;
+        start = i;
+    }
+    out.write_all(&bytes[start..])
 }
 
 /// The bytes [`escape_html`] stops at: the five it escapes, control bytes other than tab and
@@ -403,78 +485,47 @@ pub fn needs_escape(c: char) -> bool {
         || (c < ' ' && !matches!(c, '\t' | '\n' | '\r'))
 }
 
-/// Every template that fails to parse, with its file and line; or, when they all parse, the
-/// inheritance problem Tera reported (a missing parent, say).
-fn template_errors(
-    config: &Config,
-    sources: &BTreeMap<String, TemplateSource>,
-    error: &tera::Error,
-) -> Error {
-    let mut errors = BTreeMap::new();
-    for (name, source) in sources {
-        if let Err(e) = tera::Template::new(name, None, &source.text) {
-            let path = config.display_path(&source.path);
-            errors.entry(path).or_insert_with(|| parse_error(path, &e));
-        }
+/// Every template that fails to parse, with its file, line and column; or, when they all
+/// parse, the problem Tera found between them (a missing parent, say).
+fn template_errors(sources: &BTreeMap<String, TemplateSource>, error: &tera::Error) -> Error {
+    let errors: Vec<Error> = sources
+        .iter()
+        .filter(|(name, _)| !name.starts_with("theme/"))
+        .filter_map(|(name, source)| {
+            let mut alone = tera::Tera::new();
+            let error = alone.add_raw_template(name, &source.text).err()?;
+            matches!(error.kind(), tera::ErrorKind::SyntaxError(_)).then(|| {
+                let (location, detail) = locate(sources, &error, name);
+                Error::at(location, format!("template syntax error: {detail}"))
+            })
+        })
+        .collect();
+    if let Err(error) = Error::collect(errors) {
+        return error;
     }
-    if !errors.is_empty() {
-        return Error::Many(errors.into_values().collect());
+    let path_of = |name: &str| {
+        sources
+            .get(name)
+            .map_or_else(|| PathBuf::from(name), |s| s.path.clone())
+    };
+    let text = error.to_string();
+    let reported: Vec<Error> = reports(&text)
+        .map(|(message, name, line, column)| {
+            Error::at(
+                Location::at(path_of(name), line, column),
+                format!("template error: {message}"),
+            )
+        })
+        .collect();
+    if let Err(error) = Error::collect(reported) {
+        return error;
     }
-    let detail = describe(error);
-    let location = quoted_names(&detail)
-        .find_map(|name| sources.get(name))
-        .map_or_else(
-            || Location::file("templates"),
-            |s| Location::file(config.display_path(&s.path)),
-        );
+    let (location, detail) = locate(sources, error, "templates");
     Error::Template {
         location,
         page: None,
         detail,
     }
-}
-
-/// A template syntax error at its file, line and column. Tera reports the place as `--> 4:7`
-/// and the reason on a line starting with `=`.
-fn parse_error(path: &Path, error: &tera::Error) -> Error {
-    let full =
-        std::error::Error::source(error).map_or_else(|| error.to_string(), ToString::to_string);
-    let place = full.split("-->").nth(1).and_then(|rest| {
-        let (line, column) = rest.split_whitespace().next()?.split_once(':')?;
-        Some((line.parse().ok()?, column.parse().ok()?))
-    });
-    let reason = full
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix('='))
-        .map(str::trim)
-        .collect::<Vec<_>>()
-        .join("; ");
-    let location = match place {
-        Some((line, column)) => Location::at(path, line, column),
-        None => Location::file(path),
-    };
-    let reason = if reason.is_empty() {
-        describe(error)
-    } else {
-        reason
-    };
-    Error::at(location, format!("template syntax error: {reason}"))
-}
-
-/// A Tera error and its causes on one line.
-fn describe(error: &tera::Error) -> String {
-    let mut parts = vec![error.to_string()];
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        parts.push(cause.to_string());
-        source = cause.source();
-    }
-    parts
-        .join(": ")
-        .replace('\n', " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 #[cfg(test)]
@@ -518,8 +569,18 @@ mod tests {
 
     #[test]
     fn template_syntax_error_names_file_line_and_column() {
-        let err = tera::Template::new("a.html", None, "<p>\n{% if %}\n").unwrap_err();
-        let shown = parse_error(Path::new("templates/a.html"), &err).to_string();
+        let mut sources = BTreeMap::new();
+        sources.insert(
+            "a.html".to_string(),
+            TemplateSource {
+                path: PathBuf::from("templates/a.html"),
+                text: "<p>\n  {% if %}\n".to_string(),
+            },
+        );
+        let err = tera::Tera::new()
+            .add_raw_template("a.html", &sources["a.html"].text)
+            .unwrap_err();
+        let shown = template_errors(&sources, &err).to_string();
         assert!(shown.starts_with("templates/a.html:2:"), "{shown}");
         assert!(shown.contains("template syntax error"), "{shown}");
     }
@@ -539,19 +600,22 @@ mod tests {
         assert_eq!(chosen["article.html"].text, "theme");
     }
 
+    fn escape(text: &str) -> String {
+        let mut out = Vec::new();
+        escape_html(text, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
     #[test]
     fn escaping_drops_control_characters_xml_forbids() {
-        assert_eq!(escape_html("a\u{b}b\tc\u{0}"), "ab\tc");
-        assert_eq!(
-            escape_html("x\u{fffe}y\u{ffff}z\u{fffd}é浙"),
-            "xyz\u{fffd}é浙"
-        );
+        assert_eq!(escape("a\u{b}b\tc\u{0}"), "ab\tc");
+        assert_eq!(escape("x\u{fffe}y\u{ffff}z\u{fffd}é浙"), "xyz\u{fffd}é浙");
     }
 
     #[test]
     fn escaping_keeps_slashes() {
         assert_eq!(
-            escape_html("<a href=\"/x/\">'&'</a>"),
+            escape("<a href=\"/x/\">'&'</a>"),
             "&lt;a href=&quot;/x/&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
         );
     }

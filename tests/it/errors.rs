@@ -79,11 +79,11 @@ fn template_render_error_names_template_line_and_page() {
     ]);
     let stderr = build_fails(dir.path());
     assert!(
-        stderr.contains("error: templates/section.html:2:6: "),
+        stderr.contains("error: templates/section.html:2:14: "),
         "{stderr}"
     );
     assert!(
-        stderr.contains("Variable `section.no_such_field` not found"),
+        stderr.contains("Field `no_such_field` is not defined. Available fields: archive_url,"),
         "{stderr}"
     );
     assert!(
@@ -102,7 +102,7 @@ fn template_error_on_many_pages_is_reported_once() {
         ("content/news/c.md", article),
     ]);
     let stderr = build_fails(dir.path());
-    assert_eq!(stderr.matches("article.nope").count(), 1, "{stderr}");
+    assert_eq!(stderr.matches("`nope`").count(), 1, "{stderr}");
     assert!(
         stderr.contains("(rendering the print page of content/news/a.md and 2 other pages)"),
         "{stderr}"

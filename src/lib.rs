@@ -154,6 +154,26 @@ pub fn plan(config: &Config) -> Result<Plan> {
 pub fn build(config: &Config, progress: &dyn Progress) -> Result<Report> {
     let started = Instant::now();
     output::check_target(config)?;
+    let inputs = output::unchanged::Inputs::read(config, std::time::SystemTime::now());
+    if let Some(same) = inputs.unchanged(config) {
+        let elapsed = started.elapsed();
+        return Ok(Report {
+            articles: same.articles,
+            pages: same.pages,
+            files: same.files,
+            made: 0,
+            written: 0,
+            removed: 0,
+            elapsed,
+            embargoed: same.embargoed,
+            next_due: same
+                .next_due
+                .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+                .map(|t| t.with_timezone(&config.timezone)),
+            loading: elapsed,
+            rendering: Duration::ZERO,
+        });
+    }
     let (plan, writer) = rayon::join(|| plan(config), || Writer::start(config));
     let (plan, writer) = (plan?, writer?);
     let phases_before_render = started.elapsed();
@@ -181,6 +201,7 @@ pub fn build(config: &Config, progress: &dyn Progress) -> Result<Report> {
     for copy in &plan.copies {
         outcomes.push(writer.copy(&copy.from, &copy.to, copy.fingerprint())?);
     }
+    let files: Vec<std::path::PathBuf> = outcomes.iter().map(|o| o.path.clone()).collect();
     let (written, saved) = rayon::join(
         || writer.commit(outcomes),
         || -> Result<()> {
@@ -194,6 +215,29 @@ pub fn build(config: &Config, progress: &dyn Progress) -> Result<Report> {
         },
     );
     let (written, ()) = (written?, saved?);
+    // The first date at which the same inputs make other pages: an embargoed article is due,
+    // or a scheduled one loses its badge.
+    let valid_until = plan
+        .site
+        .articles
+        .iter()
+        .map(|a| a.date)
+        .filter(|&date| date > config.now)
+        .chain(plan.next_due)
+        .min()
+        .map(|date| date.timestamp());
+    inputs.record(
+        config,
+        &output::unchanged::Unchanged {
+            articles: plan.site.articles.len(),
+            pages: plan.jobs.len(),
+            files: files.len(),
+            embargoed: plan.embargoed,
+            next_due: plan.next_due.map(|date| date.timestamp()),
+        },
+        valid_until,
+        files.into_iter(),
+    )?;
     Ok(Report {
         articles: plan.site.articles.len(),
         pages: plan.jobs.len(),

@@ -174,9 +174,10 @@ fn walk(config: &Config) -> Result<Walk> {
     if !config.content_dir.is_dir() {
         return Ok(found);
     }
+    // Walked in the order the file system gives, then sorted once: walkdir's sorting parses
+    // both paths again at every comparison.
     let entries = walkdir::WalkDir::new(&config.content_dir)
         .min_depth(1)
-        .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
     let mut errors = Vec::new();
@@ -196,8 +197,24 @@ fn walk(config: &Config) -> Result<Walk> {
             errors.push(e);
         }
     }
+    errors.sort_by_cached_key(|e| e.location().map(|l| path_key(&l.path)));
     Error::collect(errors)?;
+    found
+        .articles
+        .sort_by_cached_key(|(path, _)| path_key(path));
     Ok(found)
+}
+
+/// A key that sorts paths as `Path`'s comparison does, component by component, as plain
+/// bytes: a separator sorts before every other byte.
+fn path_key(path: &Path) -> Vec<u8> {
+    let mut key = path.as_os_str().as_encoded_bytes().to_vec();
+    for byte in &mut key {
+        if char::from(*byte) == std::path::MAIN_SEPARATOR {
+            *byte = 0;
+        }
+    }
+    key
 }
 
 fn classify(config: &Config, entry: &walkdir::DirEntry, found: &mut Walk) -> Result<()> {
@@ -310,4 +327,30 @@ fn check_unique_urls(articles: &[Article]) -> Vec<Error> {
         }
     }
     errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_key_sorts_as_paths_do() {
+        let names = [
+            "news/a-b.md",
+            "news/a/x.md",
+            "news/a.md",
+            "news/a",
+            "news/2017/09/18.md",
+            "news/2017-09-18.md",
+            "news/2017.md",
+            "news-old/a.md",
+            "news/é.md",
+            "news/z.md",
+        ];
+        let mut by_path: Vec<&Path> = names.iter().map(Path::new).collect();
+        let mut by_bytes = by_path.clone();
+        by_path.sort();
+        by_bytes.sort_by_key(|p| path_key(p));
+        assert_eq!(by_bytes, by_path);
+    }
 }

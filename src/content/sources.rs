@@ -40,7 +40,7 @@ pub fn stamp(path: &Path) -> Option<Stamp> {
 
 /// Files changed less than this long before a build are parsed again by the next build too:
 /// a change within the same tick of the file system's clock keeps the stamp.
-const SETTLE: Duration = Duration::from_secs(2);
+pub const SETTLE: Duration = Duration::from_secs(2);
 
 /// The parsed articles of the last build, by source path (relative to the site root).
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]

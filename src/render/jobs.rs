@@ -470,7 +470,12 @@ pub fn check_unique_paths(
     }
     // A file where another file needs a folder (`/robots.txt/x.htm`) cannot be written either.
     for (path, &job) in &seen {
-        for folder in Path::new(path).ancestors().skip(1) {
+        // Output paths are relative and made from URLs, so their folders end at each `/`.
+        let Some(text) = path.to_str() else { continue };
+        let folders = text
+            .rmatch_indices(std::path::MAIN_SEPARATOR)
+            .map(|(end, _)| &text[..end]);
+        for folder in folders.map(Path::new) {
             if let Some(&owner) = seen.get(folder.as_os_str()) {
                 let message = format!(
                     "{} needs the folder {}, which is the file of {}",

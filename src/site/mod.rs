@@ -39,8 +39,28 @@ impl Site {
     /// Sorts the articles and builds the indexes. `per_section` adds an archive per section
     /// when there are several: a site's only section has the site's archive.
     pub fn new(content: Content, per_section: bool) -> Site {
-        let mut articles = content.articles;
-        articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.url.cmp(&b.url)));
+        // Newest first, then by URL; the keys are sorted rather than the large articles.
+        let mut order: Vec<(i64, u32, &str, usize)> = content
+            .articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let utc = a.date.naive_utc().and_utc();
+                (
+                    -utc.timestamp(),
+                    u32::MAX - utc.timestamp_subsec_nanos(),
+                    a.url.as_str(),
+                    i,
+                )
+            })
+            .collect();
+        order.sort_unstable();
+        let order: Vec<usize> = order.into_iter().map(|(.., i)| i).collect();
+        let mut slots: Vec<Option<Article>> = content.articles.into_iter().map(Some).collect();
+        let articles: Vec<Article> = order
+            .into_iter()
+            .map(|i| slots[i].take().expect("each article is placed once"))
+            .collect();
         let mut sections: Vec<SectionIndex> = content
             .sections
             .into_iter()

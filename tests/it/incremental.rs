@@ -310,3 +310,138 @@ fn a_file_that_becomes_a_folder_and_back_rebuilds_cleanly() {
     build_ok(dir.path(), &[]);
     assert_eq!(read(dir.path(), "output/foo"), "a file again");
 }
+
+/// Dates every file of the site an hour back, the output and the caches aside: a build
+/// records its inputs for the next one only once they have settled.
+fn age_everything(root: &Path) {
+    let past = SystemTime::now() - std::time::Duration::from_secs(3600);
+    let walk = walkdir::WalkDir::new(root).into_iter().filter_entry(|e| {
+        e.file_name() != "output" && !e.file_name().to_string_lossy().starts_with(".output")
+    });
+    for entry in walk {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let file = std::fs::File::options()
+                .append(true)
+                .open(entry.path())
+                .unwrap();
+            file.set_modified(past).unwrap();
+        }
+    }
+}
+
+/// Builds and returns the one-line report.
+fn build_report(root: &Path) -> String {
+    let output = crate::support::bulletin()
+        .arg("build")
+        .arg("--root")
+        .arg(root)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn unchanged_inputs_skip_the_build_until_anything_changes() {
+    let dir = starting_site();
+    let root = dir.path();
+    build_ok(root, &[]);
+    age_everything(root);
+    assert!(
+        build_report(root).contains("made"),
+        "inputs just aged: a real build"
+    );
+    let before = times(&root.join("output"));
+    let report = build_report(root);
+    assert!(
+        report.contains("(0 made, 0 written, 0 removed)"),
+        "nothing rendered, not even the sitemaps: {report}"
+    );
+    assert_eq!(before, times(&root.join("output")));
+
+    // A file deleted from the output is made again.
+    let page = root.join("output/news/index.html");
+    let built = std::fs::read(&page).unwrap();
+    std::fs::remove_file(&page).unwrap();
+    let report = build_report(root);
+    assert!(!report.contains("(0 made"), "{report}");
+    assert_eq!(std::fs::read(&page).unwrap(), built);
+
+    // Every kind of input ends the short way: an article, a template, a static file, the
+    // configuration, a new folder in content/.
+    type Change = (&'static str, fn(&Path));
+    let changes: [Change; 5] = [
+        ("an article", |root| {
+            let path = root.join("content/news/a.md");
+            let text = std::fs::read_to_string(&path).unwrap();
+            std::fs::write(&path, text.replace("About Alpha", "About Alpha, edited")).unwrap();
+        }),
+        ("a template", |root| {
+            write(root, "templates/404.html", b"<p>Gone, edited</p>");
+        }),
+        ("a static file", |root| {
+            write(root, "static/robots-note.txt", b"edited");
+        }),
+        ("the configuration", |root| {
+            let path = root.join("bulletin.toml");
+            let text = std::fs::read_to_string(&path).unwrap();
+            std::fs::write(&path, text.replace("paginate = 2", "paginate = 3")).unwrap();
+        }),
+        ("a section folder", |root| {
+            std::fs::create_dir_all(root.join("content/edited")).unwrap();
+        }),
+    ];
+    for (what, change) in changes {
+        age_everything(root);
+        build_ok(root, &[]);
+        assert!(
+            build_report(root).contains("(0 made"),
+            "settled before changing {what}"
+        );
+        change(root);
+        let report = build_report(root);
+        assert!(!report.contains("(0 made"), "{what}: {report}");
+    }
+    let all = tree(&root.join("output"));
+    let text = |p: &str| String::from_utf8_lossy(&all[Path::new(p)]).into_owned();
+    assert!(text("news/2017/09/18/a/index.html").contains("About Alpha, edited"));
+    assert!(text("404.html").contains("Gone, edited"));
+    assert!(all.contains_key(Path::new("robots-note.txt")));
+    assert!(all.contains_key(Path::new("edited/index.html")));
+}
+
+#[test]
+fn an_embargoed_article_is_published_when_due_though_nothing_changed() {
+    let due = chrono::Utc::now() + chrono::Duration::seconds(3);
+    let dir = starting_site();
+    let root = dir.path();
+    write(
+        root,
+        "content/news/later.md",
+        format!(
+            "+++\ntitle = \"Later\"\ndate = \"{}\"\n+++\nEmbargoed.\n",
+            due.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        )
+        .as_bytes(),
+    );
+    age_everything(root);
+    build_ok(root, &[]);
+    assert!(
+        build_report(root).contains("(0 made"),
+        "recorded, not yet due"
+    );
+    let page = root.join(format!(
+        "output/news/{}/later/index.html",
+        due.format("%Y/%m/%d")
+    ));
+    assert!(!page.exists(), "held back before its date");
+    std::thread::sleep(
+        (due + chrono::Duration::milliseconds(1100) - chrono::Utc::now())
+            .to_std()
+            .unwrap_or_default(),
+    );
+    let report = build_report(root);
+    assert!(!report.contains("(0 made"), "{report}");
+    assert!(page.is_file(), "published once due: {report}");
+}

@@ -1,0 +1,207 @@
+//! The short way through a build that has nothing to do. A successful build records, beside
+//! the output, the stamps of every file it read (as they were when it started), the settings
+//! it ran with, the first article date after its build time, and the files it wrote. The next
+//! build compares: when no input changed, the clock has not reached a date that publishes an
+//! article or ends its "scheduled" badge, and every file is still in the output, there is
+//! nothing to render or write, and nothing else is read.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::config::Config;
+use crate::content::sources::{SETTLE, stamp};
+
+/// What a build records for the next one.
+#[derive(Debug, Serialize, Deserialize)]
+struct Record {
+    inputs: u128,
+    /// Seconds since 1970 of the first article date after the build time.
+    valid_until: Option<i64>,
+    articles: usize,
+    pages: usize,
+    embargoed: usize,
+    /// Seconds since 1970 of the first embargoed article's date.
+    next_due: Option<i64>,
+    /// Every file of the output, relative to it, one per line.
+    files: String,
+}
+
+/// The inputs of a build as it starts.
+#[derive(Debug, Clone, Copy)]
+pub struct Inputs {
+    key: u128,
+    /// Whether every input is older than [`SETTLE`]: a file changed within the same tick of
+    /// the file system's clock as the build could keep its stamp, so then nothing is recorded.
+    settled: bool,
+}
+
+/// What an unchanged build reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unchanged {
+    pub articles: usize,
+    pub pages: usize,
+    pub files: usize,
+    pub embargoed: usize,
+    pub next_due: Option<i64>,
+}
+
+fn location(config: &Config) -> PathBuf {
+    super::cache_path(&config.output_dir, "build")
+}
+
+/// The folders and files a build reads, besides the program itself.
+fn sources(config: &Config) -> Vec<PathBuf> {
+    vec![
+        config.root.join("bulletin.toml"),
+        config.content_dir.clone(),
+        config.root.join("templates"),
+        config.root.join("static"),
+        config.root.join("i18n"),
+        config.root.join("themes").join(&config.theme),
+    ]
+}
+
+impl Inputs {
+    /// Stamps every file and folder the build reads, with the settings given on the command
+    /// line.
+    pub fn read(config: &Config, started: SystemTime) -> Inputs {
+        let mut settings = Xxh3::new();
+        let now = config.now_given.then(|| config.now.to_rfc3339());
+        let text = format!(
+            "{}\n{:x}\n{:?}\n{:?}\n{:?}\n{:?}\n{}\n{}\n{:?}",
+            env!("CARGO_PKG_VERSION"),
+            crate::render::fingerprint::program_fingerprint(),
+            config.root,
+            config.content_dir,
+            config.output_dir,
+            config.base_url,
+            config.drafts,
+            config.future,
+            now,
+        );
+        settings.update(text.as_bytes());
+        let stamps: Vec<(u128, bool)> = sources(config)
+            .par_iter()
+            .map(|source| stamp_tree(source, started))
+            .collect();
+        let mut settled = true;
+        for (digest, quiet) in stamps {
+            settings.update(&digest.to_le_bytes());
+            settled &= quiet;
+        }
+        Inputs {
+            key: settings.digest128(),
+            settled,
+        }
+    }
+
+    /// The last build's report when it had these inputs and its output is intact.
+    pub fn unchanged(&self, config: &Config) -> Option<Unchanged> {
+        if config.force {
+            return None;
+        }
+        let record: Record = super::load_cache(&location(config))?;
+        if record.inputs != self.key {
+            return None;
+        }
+        if record
+            .valid_until
+            .is_some_and(|until| config.now.timestamp() >= until)
+        {
+            return None;
+        }
+        let files: Vec<&str> = record.files.lines().collect();
+        let all_there = files
+            .par_iter()
+            .all(|file| config.output_dir.join(file).is_file());
+        all_there.then_some(Unchanged {
+            articles: record.articles,
+            pages: record.pages,
+            files: files.len(),
+            embargoed: record.embargoed,
+            next_due: record.next_due,
+        })
+    }
+
+    /// Records a successful build for the next one; or, when an input was changed too recently
+    /// to be told apart from a later change, removes the record.
+    pub fn record(
+        &self,
+        config: &Config,
+        build: &Unchanged,
+        valid_until: Option<i64>,
+        files: impl Iterator<Item = PathBuf>,
+    ) -> crate::error::Result<()> {
+        let path = location(config);
+        if !self.settled {
+            return match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    Err(crate::error::Error::io("remove", &path)(e))
+                }
+                _ => Ok(()),
+            };
+        }
+        let mut list = String::new();
+        for file in files {
+            let Some(text) = file.to_str() else {
+                // A name that is not UTF-8 cannot be listed: no record, a full build next time.
+                return Ok(());
+            };
+            list.push_str(text);
+            list.push('\n');
+        }
+        let record = Record {
+            inputs: self.key,
+            valid_until,
+            articles: build.articles,
+            pages: build.pages,
+            embargoed: build.embargoed,
+            next_due: build.next_due,
+            files: list,
+        };
+        super::save_cache(&path, &record)
+    }
+}
+
+/// A digest of the names, sizes, times and inodes of everything under `root` (or of `root`
+/// itself when it is a file), and whether all of it is older than [`SETTLE`] at `started`.
+fn stamp_tree(root: &Path, started: SystemTime) -> (u128, bool) {
+    let mut entries: Vec<(Vec<u8>, Option<crate::content::sources::Stamp>)> = Vec::new();
+    for entry in walkdir::WalkDir::new(root).follow_links(true) {
+        let Ok(entry) = entry else {
+            // Unreadable: a marker, so that it differs from any readable state.
+            entries.push((b"?".to_vec(), None));
+            continue;
+        };
+        let name = entry.path().as_os_str().as_encoded_bytes().to_vec();
+        let stamp = if entry.file_type().is_dir() {
+            None
+        } else {
+            Some(stamp(entry.path()).unwrap_or_default())
+        };
+        entries.push((name, stamp));
+    }
+    entries.sort_unstable();
+    let recent = |nanos: u128| {
+        let at =
+            SystemTime::UNIX_EPOCH + Duration::from_nanos(nanos.min(u128::from(u64::MAX)) as u64);
+        started.duration_since(at).map_or(true, |age| age < SETTLE)
+    };
+    let mut digest = Xxh3::new();
+    let mut settled = true;
+    for (name, stamp) in &entries {
+        digest.update(&(name.len() as u64).to_le_bytes());
+        digest.update(name);
+        if let Some((len, modified, more)) = stamp {
+            digest.update(&len.to_le_bytes());
+            digest.update(&modified.to_le_bytes());
+            digest.update(&more.to_le_bytes());
+            settled &= !recent(*modified);
+        }
+    }
+    (digest.digest128(), settled)
+}

@@ -170,21 +170,23 @@ impl Inputs {
 /// A digest of the names, sizes, times and inodes of everything under `root` (or of `root`
 /// itself when it is a file), and whether all of it is older than [`SETTLE`] at `started`.
 fn stamp_tree(root: &Path, started: SystemTime) -> (u128, bool) {
-    let mut entries: Vec<(Vec<u8>, Option<crate::content::sources::Stamp>)> = Vec::new();
-    for entry in walkdir::WalkDir::new(root).follow_links(true) {
-        let Ok(entry) = entry else {
+    // Listed first, then stamped in parallel: listing reads folders, stamping each file.
+    let listed: Vec<(PathBuf, bool)> = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .into_iter()
+        .map(|entry| match entry {
+            Ok(entry) => (entry.path().to_path_buf(), entry.file_type().is_dir()),
             // Unreadable: a marker, so that it differs from any readable state.
-            entries.push((b"?".to_vec(), None));
-            continue;
-        };
-        let name = entry.path().as_os_str().as_encoded_bytes().to_vec();
-        let stamp = if entry.file_type().is_dir() {
-            None
-        } else {
-            Some(stamp(entry.path()).unwrap_or_default())
-        };
-        entries.push((name, stamp));
-    }
+            Err(_) => (PathBuf::from("?"), true),
+        })
+        .collect();
+    let mut entries: Vec<(&[u8], Option<crate::content::sources::Stamp>)> = listed
+        .par_iter()
+        .map(|(path, is_dir)| {
+            let stamp = (!is_dir).then(|| stamp(path).unwrap_or_default());
+            (path.as_os_str().as_encoded_bytes(), stamp)
+        })
+        .collect();
     entries.sort_unstable();
     let recent = |nanos: u128| {
         let at =

@@ -47,6 +47,8 @@ impl Feed {
 pub struct Fingerprints {
     global: u128,
     articles: Vec<u128>,
+    /// Every article's index, newest first: the home pages' list.
+    all: Vec<usize>,
 }
 
 impl Fingerprints {
@@ -77,7 +79,11 @@ impl Fingerprints {
                     .finish()
             })
             .collect();
-        Fingerprints { global, articles }
+        Fingerprints {
+            global,
+            articles,
+            all: (0..site.articles.len()).collect(),
+        }
     }
 
     /// The fingerprint of everything `job` reads.
@@ -94,8 +100,7 @@ impl Fingerprints {
         };
         match job {
             Job::Home { page } => {
-                let all: Vec<usize> = (0..site.articles.len()).collect();
-                list(&mut feed, &all, config.home_latest, page);
+                list(&mut feed, &self.all, config.home_latest, page);
                 for section in &site.sections {
                     feed.number(section.articles.len() as u128);
                 }
@@ -171,6 +176,28 @@ impl Fingerprints {
                 list(&mut feed, shown, shown.len().max(1), 1);
             }
             Job::NotFound | Job::Sitemap { .. } | Job::NewsSitemap | Job::Robots => {}
+        }
+        feed.finish()
+    }
+
+    /// The fingerprint of a sitemap: the file and last modification of every page the
+    /// sitemaps list (a page's URL follows from its file).
+    pub fn sitemap(
+        &self,
+        path: &Path,
+        config: &Config,
+        site: &Site,
+        jobs: &[Job],
+        paths: &[std::path::PathBuf],
+    ) -> u128 {
+        let mut feed = Feed::new(self.global);
+        feed.text(&path.to_string_lossy());
+        for (job, page) in jobs.iter().zip(paths).filter(|(job, _)| job.in_sitemap()) {
+            feed.text(&page.to_string_lossy());
+            feed.number(
+                job.last_modified(config, site)
+                    .map_or(0, |d| d.timestamp() as u128),
+            );
         }
         feed.finish()
     }

@@ -62,8 +62,12 @@ pub fn render_site(
         .zip(paths)
         .map(|(&job, path)| {
             progress();
-            let inputs = fingerprints.of(job, path, config, site);
-            let cached = !matches!(job, Job::Sitemap { .. } | Job::NewsSitemap | Job::Robots);
+            let inputs = match job {
+                Job::Sitemap { .. } => fingerprints.sitemap(path, config, site, jobs, paths),
+                _ => fingerprints.of(job, path, config, site),
+            };
+            // The news sitemap and robots.txt are cheaper to make than to fingerprint.
+            let cached = !matches!(job, Job::NewsSitemap | Job::Robots);
             match writer.reuse(path, inputs).filter(|_| cached) {
                 Some(outcome) => {
                     // A page not made again shows no article: its share of their HTML goes.

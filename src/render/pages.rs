@@ -29,6 +29,8 @@ pub struct Shared<'a> {
     pub summaries: Vec<OnceLock<Value>>,
     /// The site's Atom and RSS feeds, linked from every page.
     pub site_feeds: Vec<FeedLink>,
+    /// Every article's index, newest first: the home pages' list.
+    all: Vec<usize>,
 }
 
 impl<'a> Shared<'a> {
@@ -46,6 +48,7 @@ impl<'a> Shared<'a> {
             site_feeds,
             i18n: super::context::value(&config.locale),
             summaries: (0..site.articles.len()).map(|_| OnceLock::new()).collect(),
+            all: (0..site.articles.len()).collect(),
         }
     }
 }
@@ -170,9 +173,8 @@ impl Shared<'_> {
     }
 
     fn home(&self, context: &mut Vars, page: usize) -> Page {
-        let all: Vec<usize> = (0..self.site.articles.len()).collect();
         let base = self.config.base_path.clone();
-        self.paginate(context, &all, self.config.home_latest, &base, page);
+        self.paginate(context, &self.all, self.config.home_latest, &base, page);
         let sections: Vec<SectionView> = self
             .site
             .sections

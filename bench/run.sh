@@ -77,7 +77,7 @@ for size in $sizes; do
   edited_h=$(find "$h/content" -name '*.md' ! -name '_*' | sort | tail -n 1)
 
   for run in $(seq "$runs"); do
-    rm -rf "$b/output" "$b/.output.bulletin-cache" "$h/out"
+    rm -rf "$b/output" "$b"/.output.bulletin-* "$h/out"
     measure bulletin "$size" full "$bulletin" build --root "$b" --quiet
     measure hugo "$size" full hugo --quiet --source "$h" -d "$h/out"
     measure bulletin "$size" noop "$bulletin" build --root "$b" --quiet

@@ -62,7 +62,12 @@ struct Walk {
 /// Reads every section and article, renders their Markdown, and checks that URLs are unique.
 /// All problems found are returned together.
 pub fn load(config: &Config) -> Result<Content> {
-    let walk = walk(config)?;
+    // The caches of the last build are read while the folders are walked.
+    let (walk, (previous_sources, previous_scans)) = rayon::join(
+        || walk(config),
+        || rayon::join(|| SourceCache::load(config), || ScanCache::load(config)),
+    );
+    let (walk, mut previous_sources) = (walk?, previous_sources);
     let mut errors = Vec::new();
     let mut sections = Vec::new();
     for (name, file) in &walk.sections {
@@ -77,8 +82,6 @@ pub fn load(config: &Config) -> Result<Content> {
         }
     }
     let started = std::time::SystemTime::now();
-    let (mut previous_sources, previous_scans) =
-        rayon::join(|| SourceCache::load(config), || ScanCache::load(config));
     let parsed: Vec<_> = walk
         .articles
         .par_iter()

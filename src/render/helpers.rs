@@ -199,8 +199,28 @@ struct ScopeIds;
 
 impl ScopeIds {
     fn scope(html: &str, prefix: &str) -> String {
-        html.replace(" id=\"", &format!(" id=\"{prefix}-"))
-            .replace(" href=\"#", &format!(" href=\"#{prefix}-"))
+        let mut out = String::with_capacity(html.len() + 64);
+        let mut done = 0;
+        // Attributes are found from their `=`, which is rare in text, so the scan is quick.
+        let mut from = 0;
+        while let Some(offset) = html[from..].find('=') {
+            let at = from + offset;
+            from = at + 1;
+            let (before, after) = (&html[..at], &html[at + 1..]);
+            let value_start = if before.ends_with(" id") && after.starts_with('"') {
+                at + 2
+            } else if before.ends_with(" href") && after.starts_with("\"#") {
+                at + 3
+            } else {
+                continue;
+            };
+            out.push_str(&html[done..value_start]);
+            out.push_str(prefix);
+            out.push('-');
+            done = value_start;
+        }
+        out.push_str(&html[done..]);
+        out
     }
 }
 

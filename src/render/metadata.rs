@@ -1,13 +1,13 @@
 //! Metadata for search engines and news aggregators: schema.org JSON-LD.
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::context::Crumb;
 use crate::config::Config;
 use crate::content::Article;
 
 /// `NewsArticle` and a `BreadcrumbList` matching the visible breadcrumb, as one JSON-LD graph
-/// that is safe inside `<script>`, whatever the title holds.
+/// that is safe inside `<script>`, whatever the title holds. Keys are written in sorted order.
 pub fn news_article(
     config: &Config,
     article: &Article,
@@ -16,50 +16,122 @@ pub fn news_article(
     image: Option<&str>,
 ) -> String {
     let permalink = config.absolute_url(&article.url);
-    let publisher =
-        json!({ "@type": "Organization", "name": config.title, "url": config.base_url });
-    let author = match &article.author {
-        Some(name) => json!({ "@type": "Person", "name": name }),
-        None => publisher.clone(),
+    let publisher = Party {
+        kind: "Organization",
+        name: &config.title,
+        url: Some(&config.base_url),
     };
-    let mut news = json!({
-        "@type": "NewsArticle",
-        "headline": article.title,
-        "datePublished": article.date.to_rfc3339(),
-        "dateModified": article.last_modified().to_rfc3339(),
-        "author": author,
-        "publisher": publisher,
-        "mainEntityOfPage": { "@type": "WebPage", "@id": permalink },
-        "url": permalink,
-        "inLanguage": article.lang,
-        "articleSection": section_title,
-    });
-    if !article.summary.is_empty() {
-        news["description"] = Value::from(article.summary.as_str());
-    }
-    if !article.tags.is_empty() {
-        news["keywords"] = Value::from(article.tags.join(", "));
-    }
-    if let Some(image) = image {
-        news["image"] = json!([image]);
-    }
-    let items: Vec<Value> = trail
+    let author = match &article.author {
+        Some(name) => Party {
+            kind: "Person",
+            name,
+            url: None,
+        },
+        None => publisher,
+    };
+    let keywords = (!article.tags.is_empty()).then(|| article.tags.join(", "));
+    let items: Vec<ListItem> = trail
         .iter()
         .enumerate()
-        .map(|(i, crumb)| {
-            json!({
-                "@type": "ListItem",
-                "position": i + 1,
-                "name": crumb.title,
-                "item": config.absolute_url(&crumb.url),
-            })
+        .map(|(i, crumb)| ListItem {
+            kind: "ListItem",
+            item: config.absolute_url(&crumb.url),
+            name: &crumb.title,
+            position: i + 1,
         })
         .collect();
-    let graph = json!({
-        "@context": "https://schema.org",
-        "@graph": [news, { "@type": "BreadcrumbList", "itemListElement": items }],
-    });
-    script_safe(&serde_json::to_string(&graph).expect("JSON values serialise"))
+    let graph = Graph {
+        context: "https://schema.org",
+        graph: (
+            NewsArticle {
+                kind: "NewsArticle",
+                article_section: section_title,
+                author,
+                date_modified: article.last_modified().to_rfc3339(),
+                date_published: article.date.to_rfc3339(),
+                description: Some(article.summary.as_str()).filter(|s| !s.is_empty()),
+                headline: &article.title,
+                image: image.map(|i| [i]),
+                in_language: &article.lang,
+                keywords: keywords.as_deref(),
+                main_entity_of_page: WebPage {
+                    id: &permalink,
+                    kind: "WebPage",
+                },
+                publisher,
+                url: &permalink,
+            },
+            Breadcrumbs {
+                kind: "BreadcrumbList",
+                items,
+            },
+        ),
+    };
+    script_safe(&serde_json::to_string(&graph).expect("JSON-LD serialises"))
+}
+
+#[derive(Serialize)]
+struct Graph<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@graph")]
+    graph: (NewsArticle<'a>, Breadcrumbs<'a>),
+}
+
+#[derive(Serialize, Clone, Copy)]
+struct Party<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NewsArticle<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    article_section: &'a str,
+    author: Party<'a>,
+    date_modified: String,
+    date_published: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    headline: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<[&'a str; 1]>,
+    in_language: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    keywords: Option<&'a str>,
+    main_entity_of_page: WebPage<'a>,
+    publisher: Party<'a>,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct WebPage<'a> {
+    #[serde(rename = "@id")]
+    id: &'a str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Breadcrumbs<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "itemListElement")]
+    items: Vec<ListItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct ListItem<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    item: String,
+    name: &'a str,
+    position: usize,
 }
 
 /// JSON that cannot end its `<script>` element or open a comment: `<`, `>` and `&` and the
@@ -83,6 +155,7 @@ pub fn script_safe(json: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{Value, json};
 
     #[test]
     fn script_safe_json_still_parses_to_the_same_text() {

@@ -175,7 +175,8 @@ pub fn build(config: &Config, progress: &dyn Progress) -> Result<Report> {
         });
     }
     let (plan, writer) = rayon::join(|| plan(config), || Writer::start(config));
-    let (plan, writer) = (plan?, writer?);
+    let (plan, mut writer) = (plan?, writer?);
+    writer.make_folders(&plan.paths)?;
     let phases_before_render = started.elapsed();
     progress.start(plan.jobs.len());
     let mut outcomes = plan.render(config, &writer, &|| progress.advance())?;

@@ -298,7 +298,21 @@ fn first_paragraph_text(events: &[Event]) -> String {
 /// Shortens `text` to at most `max` characters, on a word boundary where one is near, ending
 /// with an ellipsis. Never cuts inside a character.
 pub fn summarize(text: &str, max: usize) -> String {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Runs of white space become one space, gathered only as far as the summary can reach.
+    let mut flat = String::with_capacity(text.len().min(max * 4 + 8));
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        if !flat.is_empty() {
+            flat.push(' ');
+            chars += 1;
+        }
+        flat.push_str(word);
+        chars += word.chars().count();
+        if chars > max {
+            break;
+        }
+    }
+    let text = flat;
     let Some((cut, _)) = text.char_indices().nth(max) else {
         return text;
     };

@@ -170,9 +170,10 @@ impl Inputs {
 /// A digest of the names, sizes, times and inodes of everything under `root` (or of `root`
 /// itself when it is a file), and whether all of it is older than [`SETTLE`] at `started`.
 fn stamp_tree(root: &Path, started: SystemTime) -> (u128, bool) {
-    // Listed first, then stamped in parallel: listing reads folders, stamping each file.
+    // Listed first, then stamped in parallel: listing reads folders, stamping each file
+    // (through a link, the file it leads to). Linked folders are not entered, as the build
+    // does not enter them either.
     let listed: Vec<(PathBuf, bool)> = walkdir::WalkDir::new(root)
-        .follow_links(true)
         .into_iter()
         .map(|entry| match entry {
             Ok(entry) => (entry.path().to_path_buf(), entry.file_type().is_dir()),

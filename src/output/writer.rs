@@ -42,6 +42,8 @@ pub struct Writer {
     staging: Option<tempfile::TempDir>,
     /// The last build's cache, when the output folder is known to be made by it.
     previous: Option<Cache>,
+    /// Whether every folder the pages need exists in the staging folder already.
+    folders_made: bool,
 }
 
 impl Writer {
@@ -66,6 +68,7 @@ impl Writer {
             output,
             staging: Some(staging),
             previous,
+            folders_made: false,
         })
     }
 
@@ -76,7 +79,44 @@ impl Writer {
             output: config.output_dir.clone(),
             staging: None,
             previous: None,
+            folders_made: false,
         }
+    }
+
+    /// Without a cache every page is written: their folders are made at once, each once,
+    /// parents first, rather than looked for again before every file.
+    pub fn make_folders(&mut self, paths: &[PathBuf]) -> Result<()> {
+        let (None, Some(staging)) = (&self.previous, &self.staging) else {
+            return Ok(());
+        };
+        let mut folders: Vec<&Path> = paths
+            .iter()
+            .filter_map(|p| p.parent())
+            .filter(|p| !p.as_os_str().is_empty())
+            .collect();
+        folders.sort_unstable_by_key(|p| p.as_os_str());
+        folders.dedup();
+        let mut made: rustc_hash::FxHashSet<&Path> = rustc_hash::FxHashSet::default();
+        for folder in folders {
+            // Parents first: the ancestors not made yet, outermost first.
+            let mut missing: Vec<&Path> = folder
+                .ancestors()
+                .take_while(|a| !a.as_os_str().is_empty() && !made.contains(a))
+                .collect();
+            missing.reverse();
+            for dir in missing {
+                let full = staging.path().join(dir);
+                match std::fs::create_dir(&full) {
+                    Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                        return Err(Error::io("create", &full)(e));
+                    }
+                    _ => {}
+                }
+                made.insert(dir);
+            }
+        }
+        self.folders_made = true;
+        Ok(())
     }
 
     /// The last build's entry for `path`, if the file it describes is still there.
@@ -108,7 +148,9 @@ impl Writer {
             .is_some_and(|old| old.bytes == entry.bytes);
         if let (false, Some(staging)) = (same, &self.staging) {
             let staged = staging.path().join(path);
-            create_parent(&staged)?;
+            if !self.folders_made {
+                create_parent(&staged)?;
+            }
             std::fs::write(&staged, bytes).map_err(Error::io("write", &staged))?;
         }
         Ok(Outcome {

@@ -84,36 +84,37 @@ impl Writer {
     }
 
     /// Without a cache every page is written: their folders are made at once, each once,
-    /// parents first, rather than looked for again before every file.
+    /// a level at a time (in parallel within a level), rather than looked for again before
+    /// every file.
     pub fn make_folders(&mut self, paths: &[PathBuf]) -> Result<()> {
+        use rayon::prelude::*;
         let (None, Some(staging)) = (&self.previous, &self.staging) else {
             return Ok(());
         };
-        let mut folders: Vec<&Path> = paths
-            .iter()
-            .filter_map(|p| p.parent())
-            .filter(|p| !p.as_os_str().is_empty())
-            .collect();
-        folders.sort_unstable_by_key(|p| p.as_os_str());
-        folders.dedup();
-        let mut made: rustc_hash::FxHashSet<&Path> = rustc_hash::FxHashSet::default();
-        for folder in folders {
-            // Parents first: the ancestors not made yet, outermost first.
-            let mut missing: Vec<&Path> = folder
-                .ancestors()
-                .take_while(|a| !a.as_os_str().is_empty() && !made.contains(a))
-                .collect();
-            missing.reverse();
-            for dir in missing {
+        let mut levels: Vec<rustc_hash::FxHashSet<&Path>> = Vec::new();
+        for folder in paths.iter().filter_map(|p| p.parent()) {
+            let depth = folder.components().count();
+            for (up, dir) in folder.ancestors().enumerate().take(depth) {
+                let level = depth - 1 - up;
+                if levels.len() <= level {
+                    levels.resize_with(level + 1, Default::default);
+                }
+                if !levels[level].insert(dir) {
+                    // Its ancestors are in already.
+                    break;
+                }
+            }
+        }
+        for level in levels {
+            level.par_iter().try_for_each(|dir| {
                 let full = staging.path().join(dir);
                 match std::fs::create_dir(&full) {
                     Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
-                        return Err(Error::io("create", &full)(e));
+                        Err(Error::io("create", &full)(e))
                     }
-                    _ => {}
+                    _ => Ok(()),
                 }
-                made.insert(dir);
-            }
+            })?;
         }
         self.folders_made = true;
         Ok(())

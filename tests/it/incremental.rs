@@ -54,11 +54,14 @@ fn times(dir: &Path) -> BTreeMap<PathBuf, SystemTime> {
         .collect()
 }
 
-/// Dates every source file an hour back, as files not touched since an earlier session are:
-/// the cache of parsed articles trusts only files that settled.
-fn age_sources(root: &Path) {
+/// Dates every file under `folder` an hour back, but the output and the caches, as files not
+/// touched since an earlier session are: caches trust only files that settled.
+fn age(folder: &Path) {
     let past = SystemTime::now() - std::time::Duration::from_secs(3600);
-    for entry in walkdir::WalkDir::new(root.join("content")) {
+    let walk = walkdir::WalkDir::new(folder).into_iter().filter_entry(|e| {
+        e.file_name() != "output" && !e.file_name().to_string_lossy().starts_with(".output")
+    });
+    for entry in walk {
         let entry = entry.unwrap();
         if entry.file_type().is_file() {
             let file = std::fs::File::options()
@@ -68,6 +71,11 @@ fn age_sources(root: &Path) {
             file.set_modified(past).unwrap();
         }
     }
+}
+
+/// Ages the articles: the cache of parsed articles then keeps them.
+fn age_sources(root: &Path) {
+    age(&root.join("content"));
 }
 
 /// Applies `change` to a built site, rebuilds it, and checks that the output equals a clean
@@ -311,23 +319,10 @@ fn a_file_that_becomes_a_folder_and_back_rebuilds_cleanly() {
     assert_eq!(read(dir.path(), "output/foo"), "a file again");
 }
 
-/// Dates every file of the site an hour back, the output and the caches aside: a build
-/// records its inputs for the next one only once they have settled.
+/// Ages every file of the site: a build records its inputs for the next one only once they
+/// have settled.
 fn age_everything(root: &Path) {
-    let past = SystemTime::now() - std::time::Duration::from_secs(3600);
-    let walk = walkdir::WalkDir::new(root).into_iter().filter_entry(|e| {
-        e.file_name() != "output" && !e.file_name().to_string_lossy().starts_with(".output")
-    });
-    for entry in walk {
-        let entry = entry.unwrap();
-        if entry.file_type().is_file() {
-            let file = std::fs::File::options()
-                .append(true)
-                .open(entry.path())
-                .unwrap();
-            file.set_modified(past).unwrap();
-        }
-    }
+    age(root);
 }
 
 /// Builds and returns the one-line report.

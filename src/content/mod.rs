@@ -59,6 +59,10 @@ struct Walk {
     files: BTreeSet<PathBuf>,
 }
 
+/// An article read for this build: from its file or from the cache, with the record to keep
+/// for the next build.
+type Parsed = std::result::Result<(Article, Option<sources::Record>, bool), Vec<Error>>;
+
 /// Reads every section and article, renders their Markdown, and checks that URLs are unique.
 /// All problems found are returned together.
 pub fn load(config: &Config) -> Result<Content> {
@@ -82,7 +86,7 @@ pub fn load(config: &Config) -> Result<Content> {
         }
     }
     let started = std::time::SystemTime::now();
-    let parsed: Vec<_> = walk
+    let parsed: Vec<Parsed> = walk
         .articles
         .par_iter()
         .map(|(path, section)| {
@@ -101,12 +105,14 @@ pub fn load(config: &Config) -> Result<Content> {
         })
         .collect();
     // Records of unchanged files move over to the next cache; parsed files add theirs.
+    // (Articles are large: their list is made at its full size, not grown.)
     let mut next_sources = previous_sources.next(parsed.len());
     let mut reparsed = false;
-    let parsed: Vec<std::result::Result<Article, Vec<Error>>> = parsed
-        .into_iter()
-        .map(|result| {
-            result.map(|(article, record, cached)| {
+    let mut articles = Vec::with_capacity(parsed.len());
+    let mut held = Vec::new();
+    for result in parsed {
+        let article = match result {
+            Ok((article, record, cached)) => {
                 if cached {
                     next_sources.carry(&mut previous_sources, &article.path);
                 } else {
@@ -116,28 +122,29 @@ pub fn load(config: &Config) -> Result<Content> {
                     }
                 }
                 article
-            })
-        })
-        .collect();
-    let sources = (reparsed || !previous_sources.is_empty()).then_some(next_sources);
-    let mut articles = Vec::new();
-    let mut held = Vec::new();
-    for result in parsed {
-        match result {
-            Ok(article) if article.draft && !config.drafts => held.push(HeldBack {
+            }
+            Err(list) => {
+                errors.extend(list);
+                continue;
+            }
+        };
+        if article.draft && !config.drafts {
+            held.push(HeldBack {
                 path: article.path,
                 date: article.date,
                 draft: true,
-            }),
-            Ok(article) if article.date > config.now && !config.future => held.push(HeldBack {
+            });
+        } else if article.date > config.now && !config.future {
+            held.push(HeldBack {
                 path: article.path,
                 date: article.date,
                 draft: false,
-            }),
-            Ok(article) => articles.push(article),
-            Err(list) => errors.extend(list),
+            });
+        } else {
+            articles.push(article);
         }
     }
+    let sources = (reparsed || !previous_sources.is_empty()).then_some(next_sources);
     errors.extend(check_unique_urls(&articles));
     for article in &articles {
         if !sections.iter().any(|s| s.name == article.section) {

@@ -175,19 +175,15 @@ pub fn resolve_templates(
         };
         chosen.insert(name.to_string(), source);
     }
-    let mut theme = BTreeMap::new();
     for (name, source) in read_templates(theme_dir)? {
-        theme.insert(name.clone(), source.clone());
+        // Reachable as `theme/<name>` too, for the site's templates to extend; not a template
+        // that defines components, which Tera allows once per name.
+        if !defines_components(&source.text) {
+            chosen.insert(format!("theme/{name}"), source.clone());
+        }
         chosen.insert(name, source);
     }
     for (name, source) in read_templates(site_dir)? {
-        // The theme's template stays reachable as `theme/<name>`, for the site's to extend;
-        // not one that defines components, which Tera allows once per name.
-        if let Some(replaced) = theme.remove(&name)
-            && !defines_components(&replaced.text)
-        {
-            chosen.insert(format!("theme/{name}"), replaced);
-        }
         chosen.insert(name, source);
     }
     Ok(chosen)
@@ -565,6 +561,19 @@ mod tests {
         let chosen =
             resolve_templates(&dir.path().join("site"), &dir.path().join("theme")).unwrap();
         assert_eq!(chosen["theme/article.html"].text, "theme");
+    }
+
+    #[test]
+    fn a_template_defining_components_has_no_theme_twin() {
+        let dir = tempfile::tempdir().unwrap();
+        let components = "{%- component badge(text) %}<b>{{ text }}</b>{% endcomponent badge %}";
+        write(dir.path(), "theme/components.html", components);
+        write(dir.path(), "theme/base.html", "base");
+        let chosen =
+            resolve_templates(&dir.path().join("site"), &dir.path().join("theme")).unwrap();
+        assert_eq!(chosen["components.html"].text, components);
+        assert!(!chosen.contains_key("theme/components.html"));
+        assert_eq!(chosen["theme/base.html"].text, "base");
     }
 
     #[test]

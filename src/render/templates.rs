@@ -492,7 +492,23 @@ fn template_errors(sources: &BTreeMap<String, TemplateSource>, error: &tera::Err
             let error = alone.add_raw_template(name, &source.text).err()?;
             matches!(error.kind(), tera::ErrorKind::SyntaxError(_)).then(|| {
                 let (location, detail) = locate(sources, &error, name);
-                Error::at(location, format!("template syntax error: {detail}"))
+                let line = location
+                    .line
+                    .and_then(|n| source.text.lines().nth(n - 1))
+                    .unwrap_or("");
+                let error = Error::at(location, format!("template syntax error: {detail}"));
+                if ["import", "macro", "endmacro"].iter().any(|tag| {
+                    line.contains(&format!("{{% {tag}")) || line.contains(&format!("{{%- {tag}"))
+                }) || line.contains("macros::")
+                {
+                    error.with_hint(
+                        "templates are Tera 2 templates: macros are now components, defined with \
+                         {% component name(args) %} and called without an import, as \
+                         {{ <name arg={value} /> }} (README: Writing or overriding a theme)",
+                    )
+                } else {
+                    error
+                }
             })
         })
         .collect();

@@ -156,3 +156,23 @@ fn two_articles_with_one_url_name_both_files() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_template_written_with_macros_is_told_about_components() {
+    let dir = site(&[
+        (
+            "templates/section.html",
+            "{% extends \"base.html\" %}\n{% import \"macros.html\" as macros %}\n{% block content %}{% endblock content %}",
+        ),
+        (
+            "content/news/a.md",
+            "+++\ntitle = \"A\"\ndate = \"2017-01-01\"\n+++\n",
+        ),
+    ]);
+    let stderr = build_fails(dir.path());
+    assert!(
+        stderr.contains("templates/section.html:2:4: template syntax error"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("macros are now components"), "{stderr}");
+}

@@ -313,7 +313,12 @@ fn build(args: BuildArgs) -> Result<Option<String>> {
         report.removed,
         report.elapsed.as_secs_f64()
     );
-    if args.verbose {
+    if args.verbose && report.unchanged {
+        line.push_str(
+            "\nnothing changed since the last build: every input as it recorded them, every \
+             file in place",
+        );
+    } else if args.verbose {
         line.push_str(&format!(
             "\nloading {:.2} s, rendering {:.2} s, writing {:.2} s",
             report.loading.as_secs_f64(),

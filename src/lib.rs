@@ -42,6 +42,8 @@ pub struct Report {
     /// Time spent reading and indexing, and time spent rendering (the rest is writing).
     pub loading: Duration,
     pub rendering: Duration,
+    /// Whether the build found every input as the last one recorded it, and stopped there.
+    pub unchanged: bool,
 }
 
 /// Follows a build, for a progress bar: how many files there will be, then one call per file.
@@ -172,6 +174,7 @@ pub fn build(config: &Config, progress: &dyn Progress) -> Result<Report> {
                 .map(|t| t.with_timezone(&config.timezone)),
             loading: elapsed,
             rendering: Duration::ZERO,
+            unchanged: true,
         });
     }
     let (plan, writer) = rayon::join(|| plan(config), || Writer::start(config));
@@ -251,6 +254,7 @@ pub fn build(config: &Config, progress: &dyn Progress) -> Result<Report> {
         next_due: plan.next_due,
         loading: phases_before_render,
         rendering: rendered - phases_before_render,
+        unchanged: false,
     })
 }
 

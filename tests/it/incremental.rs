@@ -353,6 +353,16 @@ fn unchanged_inputs_skip_the_build_until_anything_changes() {
         report.contains("(0 made, 0 written, 0 removed)"),
         "nothing rendered, not even the sitemaps: {report}"
     );
+    let output = crate::support::bulletin()
+        .args(["build", "-v", "--root"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let verbose = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        verbose.contains("nothing changed since the last build"),
+        "{verbose}"
+    );
     assert_eq!(before, times(&root.join("output")));
 
     // A file deleted from the output is made again.

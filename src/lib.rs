@@ -160,15 +160,16 @@ pub fn build(config: &Config, progress: &dyn Progress) -> Result<Report> {
     if let Some(same) = inputs.unchanged(config) {
         let elapsed = started.elapsed();
         return Ok(Report {
-            articles: same.articles,
-            pages: same.pages,
+            articles: same.counts.articles,
+            pages: same.counts.pages,
             files: same.files,
             made: 0,
             written: 0,
             removed: 0,
             elapsed,
-            embargoed: same.embargoed,
+            embargoed: same.counts.embargoed,
             next_due: same
+                .counts
                 .next_due
                 .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
                 .map(|t| t.with_timezone(&config.timezone)),
@@ -232,15 +233,14 @@ pub fn build(config: &Config, progress: &dyn Progress) -> Result<Report> {
         .map(|date| date.timestamp());
     inputs.record(
         config,
-        &output::unchanged::Unchanged {
+        output::unchanged::Counts {
             articles: plan.site.articles.len(),
             pages: plan.jobs.len(),
-            files: files.len(),
             embargoed: plan.embargoed,
             next_due: plan.next_due.map(|date| date.timestamp()),
         },
         valid_until,
-        files.into_iter(),
+        &files,
     )?;
     Ok(Report {
         articles: plan.site.articles.len(),

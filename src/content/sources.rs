@@ -40,7 +40,16 @@ pub fn stamp(path: &Path) -> Option<Stamp> {
 
 /// Files changed less than this long before a build are parsed again by the next build too:
 /// a change within the same tick of the file system's clock keeps the stamp.
-pub const SETTLE: Duration = Duration::from_secs(2);
+const SETTLE: Duration = Duration::from_secs(2);
+
+/// Whether a file with this stamp was last modified at least [`SETTLE`] before `started`, so
+/// that a later change cannot leave the same stamp.
+pub fn settled(stamp: &Stamp, started: SystemTime) -> bool {
+    let modified = SystemTime::UNIX_EPOCH + Duration::from_nanos(stamp.1 as u64);
+    started
+        .duration_since(modified)
+        .is_ok_and(|age| age >= SETTLE)
+}
 
 /// The parsed articles of the last build, by source path (relative to the site root).
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
@@ -174,11 +183,7 @@ impl SourceCache {
         stamp: Stamp,
         started: SystemTime,
     ) -> Option<Record> {
-        let modified = SystemTime::UNIX_EPOCH + Duration::from_nanos(stamp.1 as u64);
-        let settled = started
-            .duration_since(modified)
-            .is_ok_and(|age| age >= SETTLE);
-        settled.then(|| Record {
+        settled(&stamp, started).then(|| Record {
             stamp,
             folder: folder.to_string(),
             article: Stored {

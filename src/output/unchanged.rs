@@ -6,14 +6,14 @@
 //! nothing to render or write, and nothing else is read.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::config::Config;
-use crate::content::sources::{SETTLE, stamp};
+use crate::content::sources::{self, stamp};
 
 /// What a build records for the next one.
 #[derive(Debug, Serialize, Deserialize)]
@@ -21,32 +21,35 @@ struct Record {
     inputs: u128,
     /// Seconds since 1970 of the first article date after the build time.
     valid_until: Option<i64>,
-    articles: usize,
-    pages: usize,
-    embargoed: usize,
-    /// Seconds since 1970 of the first embargoed article's date.
-    next_due: Option<i64>,
+    counts: Counts,
     /// Every file of the output, relative to it, one per line.
     files: String,
+}
+
+/// What a build reports besides its files, kept for a build that finds nothing changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub articles: usize,
+    pub pages: usize,
+    pub embargoed: usize,
+    /// Seconds since 1970 of the first embargoed article's date.
+    pub next_due: Option<i64>,
 }
 
 /// The inputs of a build as it starts.
 #[derive(Debug, Clone, Copy)]
 pub struct Inputs {
     key: u128,
-    /// Whether every input is older than [`SETTLE`]: a file changed within the same tick of
+    /// Whether every input has [`sources::settled`]: a file changed within the same tick of
     /// the file system's clock as the build could keep its stamp, so then nothing is recorded.
     settled: bool,
 }
 
-/// What an unchanged build reports.
+/// What an unchanged build reports: the last build's counts and how many files it wrote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Unchanged {
-    pub articles: usize,
-    pub pages: usize,
+    pub counts: Counts,
     pub files: usize,
-    pub embargoed: usize,
-    pub next_due: Option<i64>,
 }
 
 fn location(config: &Config) -> PathBuf {
@@ -119,56 +122,53 @@ impl Inputs {
             .par_iter()
             .all(|file| config.output_dir.join(file).is_file());
         all_there.then_some(Unchanged {
-            articles: record.articles,
-            pages: record.pages,
+            counts: record.counts,
             files: files.len(),
-            embargoed: record.embargoed,
-            next_due: record.next_due,
         })
     }
 
     /// Records a successful build for the next one; or, when an input was changed too recently
-    /// to be told apart from a later change, removes the record.
+    /// to be told apart from a later change (or a file name cannot be listed), removes the
+    /// record, so that the next build is a full one.
     pub fn record(
         &self,
         config: &Config,
-        build: &Unchanged,
+        counts: Counts,
         valid_until: Option<i64>,
-        files: impl Iterator<Item = PathBuf>,
+        files: &[PathBuf],
     ) -> crate::error::Result<()> {
         let path = location(config);
-        if !self.settled {
-            return match std::fs::remove_file(&path) {
+        let mut list = String::new();
+        let listed = files.iter().all(|file| {
+            file.to_str()
+                .map(|text| {
+                    list.push_str(text);
+                    list.push('\n');
+                })
+                .is_some()
+        });
+        match (self.settled && listed).then_some(list) {
+            Some(files) => super::save_cache(
+                &path,
+                &Record {
+                    inputs: self.key,
+                    valid_until,
+                    counts,
+                    files,
+                },
+            ),
+            None => match std::fs::remove_file(&path) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
                     Err(crate::error::Error::io("remove", &path)(e))
                 }
                 _ => Ok(()),
-            };
+            },
         }
-        let mut list = String::new();
-        for file in files {
-            let Some(text) = file.to_str() else {
-                // A name that is not UTF-8 cannot be listed: no record, a full build next time.
-                return Ok(());
-            };
-            list.push_str(text);
-            list.push('\n');
-        }
-        let record = Record {
-            inputs: self.key,
-            valid_until,
-            articles: build.articles,
-            pages: build.pages,
-            embargoed: build.embargoed,
-            next_due: build.next_due,
-            files: list,
-        };
-        super::save_cache(&path, &record)
     }
 }
 
 /// A digest of the names, sizes, times and inodes of everything under `root` (or of `root`
-/// itself when it is a file), and whether all of it is older than [`SETTLE`] at `started`.
+/// itself when it is a file), and whether all of it has [`sources::settled`] at `started`.
 fn stamp_tree(root: &Path, started: SystemTime) -> (u128, bool) {
     // Listed first, then stamped in parallel: listing reads folders, stamping each file
     // (through a link, the file it leads to). Linked folders are not entered, as the build
@@ -181,7 +181,7 @@ fn stamp_tree(root: &Path, started: SystemTime) -> (u128, bool) {
             Err(_) => (PathBuf::from("?"), true),
         })
         .collect();
-    let mut entries: Vec<(&[u8], Option<crate::content::sources::Stamp>)> = listed
+    let mut entries: Vec<(&[u8], Option<sources::Stamp>)> = listed
         .par_iter()
         .map(|(path, is_dir)| {
             let stamp = (!is_dir).then(|| stamp(path).unwrap_or_default());
@@ -189,21 +189,16 @@ fn stamp_tree(root: &Path, started: SystemTime) -> (u128, bool) {
         })
         .collect();
     entries.sort_unstable();
-    let recent = |nanos: u128| {
-        let at =
-            SystemTime::UNIX_EPOCH + Duration::from_nanos(nanos.min(u128::from(u64::MAX)) as u64);
-        started.duration_since(at).map_or(true, |age| age < SETTLE)
-    };
     let mut digest = Xxh3::new();
     let mut settled = true;
     for (name, stamp) in &entries {
         digest.update(&(name.len() as u64).to_le_bytes());
         digest.update(name);
-        if let Some((len, modified, more)) = stamp {
+        if let Some(stamp @ (len, modified, more)) = stamp {
             digest.update(&len.to_le_bytes());
             digest.update(&modified.to_le_bytes());
             digest.update(&more.to_le_bytes());
-            settled &= !recent(*modified);
+            settled &= sources::settled(stamp, started);
         }
     }
     (digest.digest128(), settled)

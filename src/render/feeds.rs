@@ -52,7 +52,7 @@ pub struct FeedLink {
 /// The articles of a scope, newest first.
 pub fn articles_of(site: &Site, scope: FeedScope) -> Vec<usize> {
     match scope {
-        FeedScope::Site => (0..site.articles.len()).collect(),
+        FeedScope::Site => site.everything.clone(),
         FeedScope::Section(index) => site.sections[index].articles.clone(),
         FeedScope::Category(term) => site.categories.terms[term].articles.clone(),
     }

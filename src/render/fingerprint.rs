@@ -47,8 +47,6 @@ impl Feed {
 pub struct Fingerprints {
     global: u128,
     articles: Vec<u128>,
-    /// Every article's index, newest first: the home pages' list.
-    all: Vec<usize>,
 }
 
 impl Fingerprints {
@@ -79,11 +77,7 @@ impl Fingerprints {
                     .finish()
             })
             .collect();
-        Fingerprints {
-            global,
-            articles,
-            all: (0..site.articles.len()).collect(),
-        }
+        Fingerprints { global, articles }
     }
 
     /// The fingerprint of everything `job` reads.
@@ -100,7 +94,7 @@ impl Fingerprints {
         };
         match job {
             Job::Home { page } => {
-                list(&mut feed, &self.all, config.home_latest, page);
+                list(&mut feed, &site.everything, config.home_latest, page);
                 for section in &site.sections {
                     feed.number(section.articles.len() as u128);
                 }
@@ -154,12 +148,12 @@ impl Fingerprints {
                 list(&mut feed, &entry.articles, config.paginate, page);
             }
             Job::Feed { scope, .. } => {
-                let items: Vec<usize> = match scope {
-                    FeedScope::Site => (0..site.articles.len().min(config.feed_limit)).collect(),
-                    FeedScope::Section(index) => site.sections[index].articles.clone(),
+                let items: &[usize] = match scope {
+                    FeedScope::Site => &site.everything,
+                    FeedScope::Section(index) => &site.sections[index].articles,
                     FeedScope::Category(term) => {
                         feed.text(&site.categories.terms[term].name);
-                        site.categories.terms[term].articles.clone()
+                        &site.categories.terms[term].articles
                     }
                 };
                 let shown = &items[..items.len().min(config.feed_limit)];

@@ -181,21 +181,31 @@ pub fn replace_bytes(
     candidate: impl Fn(u8) -> bool,
     rule: impl Fn(&[u8]) -> Option<(&'static str, usize)>,
 ) -> String {
+    let mut out = Vec::with_capacity(input.len() + 16);
+    replace_bytes_into(input, candidate, rule, &mut out).expect("memory takes every write");
+    String::from_utf8(out).expect("whole characters are copied or replaced by text")
+}
+
+/// [`replace_bytes`], writing to `out` as it goes rather than into a new string.
+pub fn replace_bytes_into<W: std::io::Write + ?Sized>(
+    input: &str,
+    candidate: impl Fn(u8) -> bool,
+    rule: impl Fn(&[u8]) -> Option<(&'static str, usize)>,
+    out: &mut W,
+) -> std::io::Result<()> {
     let bytes = input.as_bytes();
-    let mut out = String::with_capacity(input.len() + 16);
     let (mut start, mut i) = (0, 0);
     while let Some(offset) = bytes[i..].iter().position(|&b| candidate(b)) {
         i += offset;
         match rule(&bytes[i..]) {
             Some((replacement, width)) => {
-                out.push_str(&input[start..i]);
-                out.push_str(replacement);
+                out.write_all(&bytes[start..i])?;
+                out.write_all(replacement.as_bytes())?;
                 i += width;
                 start = i;
             }
             None => i += 1,
         }
     }
-    out.push_str(&input[start..]);
-    out
+    out.write_all(&bytes[start..])
 }

@@ -29,8 +29,6 @@ pub struct Shared<'a> {
     pub summaries: Vec<OnceLock<Value>>,
     /// The site's Atom and RSS feeds, linked from every page.
     pub site_feeds: Vec<FeedLink>,
-    /// Every article's index, newest first: the home pages' list.
-    all: Vec<usize>,
 }
 
 impl<'a> Shared<'a> {
@@ -48,7 +46,6 @@ impl<'a> Shared<'a> {
             site_feeds,
             i18n: super::context::value(&config.locale),
             summaries: (0..site.articles.len()).map(|_| OnceLock::new()).collect(),
-            all: (0..site.articles.len()).collect(),
         }
     }
 }
@@ -174,7 +171,13 @@ impl Shared<'_> {
 
     fn home(&self, context: &mut Vars, page: usize) -> Page {
         let base = self.config.base_path.clone();
-        self.paginate(context, &self.all, self.config.home_latest, &base, page);
+        self.paginate(
+            context,
+            &self.site.everything,
+            self.config.home_latest,
+            &base,
+            page,
+        );
         let sections: Vec<SectionView> = self
             .site
             .sections

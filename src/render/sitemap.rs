@@ -115,7 +115,7 @@ fn robots(config: &Config) -> String {
 
 /// Escapes text for XML, dropping the control characters XML forbids.
 pub fn escape(text: &str) -> String {
-    if !text.chars().any(|c| c == '\'' || super::needs_escape(c)) {
+    if !text.chars().any(super::needs_escape) {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len());

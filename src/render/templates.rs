@@ -348,17 +348,20 @@ impl Templates {
     }
 }
 
+/// The file of template `name`, as errors show it.
+fn path_of(sources: &BTreeMap<String, TemplateSource>, name: &str) -> PathBuf {
+    sources
+        .get(name)
+        .map_or_else(|| PathBuf::from(name), |s| s.path.clone())
+}
+
 /// The file, line and column a Tera error points at, and its message on one line.
 fn locate(
     sources: &BTreeMap<String, TemplateSource>,
     error: &tera::Error,
     fallback: &str,
 ) -> (Location, String) {
-    let path_of = |name: &str| {
-        sources
-            .get(name)
-            .map_or_else(|| PathBuf::from(name), |s| s.path.clone())
-    };
+    let path_of = |name: &str| path_of(sources, name);
     match error.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
             let span = report.span();
@@ -430,31 +433,23 @@ fn one_line(text: &str) -> String {
 /// Control characters and the noncharacters U+FFFE and U+FFFF, which XML forbids, are
 /// dropped.
 fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let bytes = input.as_bytes();
-    let (mut start, mut i) = (0, 0);
-    while let Some(offset) = bytes[i..].iter().position(|&b| SPECIAL[usize::from(b)]) {
-        i += offset;
-        let (replacement, width) = match &bytes[i..] {
-            [b'&', ..] => ("&amp;", 1),
-            [b'<', ..] => ("&lt;", 1),
-            [b'>', ..] => ("&gt;", 1),
-            [b'"', ..] => ("&quot;", 1),
-            [b'\'', ..] => ("&#39;", 1),
+    super::replace_bytes_into(
+        input,
+        |b| SPECIAL[usize::from(b)],
+        |rest| match rest {
+            [b'&', ..] => Some(("&amp;", 1)),
+            [b'<', ..] => Some(("&lt;", 1)),
+            [b'>', ..] => Some(("&gt;", 1)),
+            [b'"', ..] => Some(("&quot;", 1)),
+            [b'\'', ..] => Some(("&#39;", 1)),
             // U+FFFE and U+FFFF are EF BF BE and EF BF BF in UTF-8.
-            [0xEF, 0xBF, 0xBE | 0xBF, ..] => ("", 3),
-            [0xEF, ..] => {
-                i += 1;
-                continue;
-            }
+            [0xEF, 0xBF, 0xBE | 0xBF, ..] => Some(("", 3)),
+            [0xEF, ..] => None,
             // Control characters other than tab and line ends, which XML forbids.
-            _ => ("", 1),
-        };
-        out.write_all(&bytes[start..i])?;
-        out.write_all(replacement.as_bytes())?;
-        i += width;
-        start = i;
-    }
-    out.write_all(&bytes[start..])
+            _ => Some(("", 1)),
+        },
+        out,
+    )
 }
 
 /// The bytes [`escape_html`] stops at: the five it escapes, control bytes other than tab and
@@ -515,16 +510,11 @@ fn template_errors(sources: &BTreeMap<String, TemplateSource>, error: &tera::Err
     if let Err(error) = Error::collect(errors) {
         return error;
     }
-    let path_of = |name: &str| {
-        sources
-            .get(name)
-            .map_or_else(|| PathBuf::from(name), |s| s.path.clone())
-    };
     let text = error.to_string();
     let reported: Vec<Error> = reports(&text)
         .map(|(message, name, line, column)| {
             Error::at(
-                Location::at(path_of(name), line, column),
+                Location::at(path_of(sources, name), line, column),
                 format!("template error: {message}"),
             )
         })

@@ -33,29 +33,21 @@ pub struct Site {
     pub links: LinkIndex,
     /// For each article: its section's index in `sections` and its place in that section.
     placement: Vec<(usize, usize)>,
+    /// Every article's index, newest first: the list the home pages and the site's feeds show.
+    pub everything: Vec<usize>,
 }
 
 impl Site {
     /// Sorts the articles and builds the indexes. `per_section` adds an archive per section
     /// when there are several: a site's only section has the site's archive.
     pub fn new(content: Content, per_section: bool) -> Site {
-        // Newest first, then by URL; the keys are sorted rather than the large articles.
-        let mut order: Vec<(i64, u32, &str, usize)> = content
-            .articles
-            .iter()
-            .enumerate()
-            .map(|(i, a)| {
-                let utc = a.date.naive_utc().and_utc();
-                (
-                    -utc.timestamp(),
-                    u32::MAX - utc.timestamp_subsec_nanos(),
-                    a.url.as_str(),
-                    i,
-                )
-            })
-            .collect();
-        order.sort_unstable();
-        let order: Vec<usize> = order.into_iter().map(|(.., i)| i).collect();
+        // Newest first, then by URL; indices are sorted rather than the large articles.
+        let all = &content.articles;
+        let mut order: Vec<usize> = (0..all.len()).collect();
+        order.sort_unstable_by(|&a, &b| {
+            let (a, b) = (&all[a], &all[b]);
+            b.date.cmp(&a.date).then_with(|| a.url.cmp(&b.url))
+        });
         let mut slots: Vec<Option<Article>> = content.articles.into_iter().map(Some).collect();
         let articles: Vec<Article> = order
             .into_iter()
@@ -91,6 +83,7 @@ impl Site {
             links: content.links,
             categories: Taxonomy::new(Kind::Categories, &articles),
             tags: Taxonomy::new(Kind::Tags, &articles),
+            everything: (0..articles.len()).collect(),
             articles,
             sections,
             archives,

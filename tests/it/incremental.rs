@@ -450,3 +450,64 @@ fn an_embargoed_article_is_published_when_due_though_nothing_changed() {
     assert!(!report.contains("(0 made"), "{report}");
     assert!(page.is_file(), "published once due: {report}");
 }
+
+#[test]
+fn an_updated_date_reaches_the_sitemap() {
+    rebuild_matches_clean_build(|root| {
+        let path = root.join("content/news/a.md");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(
+            &path,
+            text.replace(
+                "+++\nAbout",
+                "updated = \"2019-03-04 05:06:07\"\n+++\nAbout",
+            ),
+        )
+        .unwrap();
+    });
+}
+
+#[test]
+fn a_scheduled_article_loses_its_badge_when_due_though_nothing_changed() {
+    let due = chrono::Utc::now() + chrono::Duration::seconds(3);
+    let dir = starting_site();
+    let root = dir.path();
+    write(
+        root,
+        "templates/article.html",
+        b"{% if article.scheduled %}SCHEDULED {% endif %}{{ article.title }}",
+    );
+    write(
+        root,
+        "content/news/soon.md",
+        format!(
+            "+++\ntitle = \"Soon\"\ndate = \"{}\"\n+++\nShown early with --future.\n",
+            due.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        )
+        .as_bytes(),
+    );
+    let page = root.join(format!(
+        "output/news/{}/soon/index.html",
+        due.format("%Y/%m/%d")
+    ));
+    age_everything(root);
+    build_ok(root, &["--future"]);
+    assert_eq!(std::fs::read_to_string(&page).unwrap(), "SCHEDULED Soon");
+    let output = crate::support::bulletin()
+        .args(["build", "--future", "--root"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let report = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        report.contains("(0 made"),
+        "recorded, not yet due: {report}"
+    );
+    std::thread::sleep(
+        (due + chrono::Duration::milliseconds(1100) - chrono::Utc::now())
+            .to_std()
+            .unwrap_or_default(),
+    );
+    build_ok(root, &["--future"]);
+    assert_eq!(std::fs::read_to_string(&page).unwrap(), "Soon");
+}

@@ -64,8 +64,9 @@ struct Walk {
 type Parsed = std::result::Result<(Article, Option<sources::Record>, bool), Vec<Error>>;
 
 /// Reads every section and article, renders their Markdown, and checks that URLs are unique.
-/// All problems found are returned together.
-pub fn load(config: &Config) -> Result<Content> {
+/// `stamps` holds the stamps of files already taken in this build. All problems found are
+/// returned together.
+pub fn load(config: &Config, stamps: &sources::Stamps) -> Result<Content> {
     // The caches of the last build are read while the folders are walked.
     let (walk, (previous_sources, previous_scans)) = rayon::join(
         || walk(config),
@@ -91,7 +92,7 @@ pub fn load(config: &Config) -> Result<Content> {
         .par_iter()
         .map(|(path, section)| {
             let shown = config.display_path(path);
-            let stamp = sources::stamp(path);
+            let stamp = stamps.of(path);
             if let Some(article) =
                 stamp.and_then(|stamp| previous_sources.get(config, shown, section, stamp))
             {

@@ -38,6 +38,25 @@ pub fn stamp(path: &Path) -> Option<Stamp> {
     Some((meta.len(), modified.as_nanos(), more))
 }
 
+/// Stamps of files taken earlier in the build, by path: a file stamped once is not stamped
+/// again. A file not among them is stamped when asked for.
+#[derive(Debug, Default)]
+pub struct Stamps(FxHashMap<std::ffi::OsString, Stamp>);
+
+impl Stamps {
+    pub fn new(stamps: FxHashMap<std::ffi::OsString, Stamp>) -> Stamps {
+        Stamps(stamps)
+    }
+
+    /// The stamp of `path` as it was first taken.
+    pub fn of(&self, path: &Path) -> Option<Stamp> {
+        self.0
+            .get(path.as_os_str())
+            .copied()
+            .or_else(|| stamp(path))
+    }
+}
+
 /// Files changed less than this long before a build are parsed again by the next build too:
 /// a change within the same tick of the file system's clock keeps the stamp.
 const SETTLE: Duration = Duration::from_secs(2);

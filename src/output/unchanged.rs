@@ -37,9 +37,11 @@ pub struct Counts {
 }
 
 /// The inputs of a build as it starts.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug)]
 pub struct Inputs {
     key: u128,
+    /// The stamps of the files under `content/`, which the build reads next.
+    content: sources::Stamps,
     /// Whether every input has [`sources::settled`]: a file changed within the same tick of
     /// the file system's clock as the build could keep its stamp, so then nothing is recorded.
     settled: bool,
@@ -87,19 +89,30 @@ impl Inputs {
             now,
         );
         settings.update(text.as_bytes());
-        let stamps: Vec<(u128, bool)> = sources(config)
+        let content = &config.content_dir;
+        let trees: Vec<Tree> = sources(config)
             .par_iter()
-            .map(|source| stamp_tree(source, started))
+            .map(|source| stamp_tree(source, started, source == content))
             .collect();
         let mut settled = true;
-        for (digest, quiet) in stamps {
-            settings.update(&digest.to_le_bytes());
-            settled &= quiet;
+        let mut content = Default::default();
+        for tree in trees {
+            settings.update(&tree.digest.to_le_bytes());
+            settled &= tree.settled;
+            if let Some(stamps) = tree.stamps {
+                content = stamps;
+            }
         }
         Inputs {
             key: settings.digest128(),
             settled,
+            content,
         }
+    }
+
+    /// The stamps of the files under `content/`, as they were when the build started.
+    pub fn stamps(&self) -> &sources::Stamps {
+        &self.content
     }
 
     /// The last build's report when it had these inputs and its output is intact.
@@ -118,9 +131,10 @@ impl Inputs {
             return None;
         }
         let files: Vec<&str> = record.files.lines().collect();
+        let output = super::present::Present::new(&config.output_dir);
         let all_there = files
             .par_iter()
-            .all(|file| config.output_dir.join(file).is_file());
+            .all(|file| output.has_file(Path::new(file)));
         all_there.then_some(Unchanged {
             counts: record.counts,
             files: files.len(),
@@ -167,9 +181,19 @@ impl Inputs {
     }
 }
 
-/// A digest of the names, sizes, times and inodes of everything under `root` (or of `root`
-/// itself when it is a file), and whether all of it has [`sources::settled`] at `started`.
-fn stamp_tree(root: &Path, started: SystemTime) -> (u128, bool) {
+/// What [`stamp_tree`] found.
+struct Tree {
+    /// A digest of the names, sizes, times and inodes of everything in the tree.
+    digest: u128,
+    /// Whether all of it has [`sources::settled`].
+    settled: bool,
+    /// The stamp of every file, when asked for.
+    stamps: Option<sources::Stamps>,
+}
+
+/// Stamps everything under `root` (or `root` itself when it is a file) at `started`, keeping
+/// the stamps when `keep` is set.
+fn stamp_tree(root: &Path, started: SystemTime, keep: bool) -> Tree {
     // Listed first, then stamped in parallel: listing reads folders, stamping each file
     // (through a link, the file it leads to). Linked folders are not entered, as the build
     // does not enter them either.
@@ -181,25 +205,37 @@ fn stamp_tree(root: &Path, started: SystemTime) -> (u128, bool) {
             Err(_) => (PathBuf::from("?"), true),
         })
         .collect();
-    let mut entries: Vec<(&[u8], Option<sources::Stamp>)> = listed
+    // Folders have no stamp; a file that cannot be stamped has the empty one.
+    let stamps: Vec<Option<Option<sources::Stamp>>> = listed
         .par_iter()
-        .map(|(path, is_dir)| {
-            let stamp = (!is_dir).then(|| stamp(path).unwrap_or_default());
-            (path.as_os_str().as_encoded_bytes(), stamp)
-        })
+        .map(|(path, is_dir)| (!is_dir).then(|| stamp(path)))
         .collect();
-    entries.sort_unstable();
+    let mut order: Vec<usize> = (0..listed.len()).collect();
+    order.sort_unstable_by_key(|&i| listed[i].0.as_os_str().as_encoded_bytes());
     let mut digest = Xxh3::new();
     let mut settled = true;
-    for (name, stamp) in &entries {
+    for i in order {
+        let name = listed[i].0.as_os_str().as_encoded_bytes();
         digest.update(&(name.len() as u64).to_le_bytes());
         digest.update(name);
-        if let Some(stamp @ (len, modified, more)) = stamp {
+        if let Some(stamp) = stamps[i] {
+            let stamp @ (len, modified, more) = stamp.unwrap_or_default();
             digest.update(&len.to_le_bytes());
             digest.update(&modified.to_le_bytes());
             digest.update(&more.to_le_bytes());
-            settled &= sources::settled(stamp, started);
+            settled &= sources::settled(&stamp, started);
         }
     }
-    (digest.digest128(), settled)
+    let stamps = keep.then(|| {
+        let taken = listed
+            .into_iter()
+            .zip(stamps)
+            .filter_map(|((path, _), stamp)| Some((path.into_os_string(), stamp.flatten()?)));
+        sources::Stamps::new(taken.collect())
+    });
+    Tree {
+        digest: digest.digest128(),
+        settled,
+        stamps,
+    }
 }

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use xxhash_rust::xxh3::xxh3_128;
 
 use super::cache::{Cache, Entry};
+use super::present::Present;
 use crate::config::Config;
 use crate::error::{Error, Result};
 
@@ -42,6 +43,8 @@ pub struct Writer {
     staging: Option<tempfile::TempDir>,
     /// The last build's cache, when the output folder is known to be made by it.
     previous: Option<Cache>,
+    /// The output folder, to tell whether the last build's files are still there.
+    present: Present,
     /// Whether every folder the pages need exists in the staging folder already.
     folders_made: bool,
 }
@@ -65,6 +68,7 @@ impl Writer {
             None
         };
         Ok(Writer {
+            present: Present::new(&output),
             output,
             staging: Some(staging),
             previous,
@@ -77,6 +81,7 @@ impl Writer {
     pub fn dry(config: &Config) -> Writer {
         Writer {
             output: config.output_dir.clone(),
+            present: Present::new(&config.output_dir),
             staging: None,
             previous: None,
             folders_made: false,
@@ -123,7 +128,7 @@ impl Writer {
     /// The last build's entry for `path`, if the file it describes is still there.
     fn previous(&self, path: &Path) -> Option<Entry> {
         let entry = *self.previous.as_ref()?.entries.get(path.as_os_str())?;
-        self.output.join(path).is_file().then_some(entry)
+        self.present.has_file(path).then_some(entry)
     }
 
     /// Whether a file made from `inputs` is already in the output: then it is neither made

@@ -242,7 +242,7 @@ pub fn build(config: &Config, progress: &dyn Progress) -> Result<Report> {
         valid_until,
         &files,
     )?;
-    Ok(Report {
+    let report = Report {
         articles: plan.site.articles.len(),
         pages: plan.jobs.len(),
         files: written.files,
@@ -255,7 +255,11 @@ pub fn build(config: &Config, progress: &dyn Progress) -> Result<Report> {
         loading: phases_before_render,
         rendering: rendered - phases_before_render,
         unchanged: false,
-    })
+    };
+    // Freeing the site's tens of thousands of strings is no part of the build: it is left to
+    // another thread (which the process need not wait for when it ends).
+    std::thread::spawn(move || drop(plan));
+    Ok(report)
 }
 
 /// Static files of the theme and the site, and the files articles attach.

@@ -3,6 +3,7 @@
 //! an article taken from here stays on disk until a page needs it.
 
 use rustc_hash::FxHashMap;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -75,7 +76,8 @@ pub fn settled(stamp: &Stamp, started: SystemTime) -> bool {
 pub struct SourceCache {
     /// What parsing depends on besides the file: the program and the settings it reads.
     settings: u64,
-    entries: FxHashMap<PathBuf, Record>,
+    /// Keyed by the path's text: hashing a `Path` walks its components.
+    entries: FxHashMap<OsString, Record>,
 }
 
 /// One parsed article and the stamp of its file.
@@ -154,7 +156,7 @@ impl SourceCache {
     /// The article parsed from `path` (in the section folder `folder`) last time, if the file
     /// has not changed since.
     pub fn get(&self, config: &Config, path: &Path, folder: &str, now: Stamp) -> Option<Article> {
-        let record = self.entries.get(path)?;
+        let record = self.entries.get(path.as_os_str())?;
         if record.stamp != now || record.folder != folder {
             return None;
         }
@@ -244,14 +246,14 @@ impl SourceCache {
 
     /// Moves the record of `path` over from `previous`.
     pub fn carry(&mut self, previous: &mut SourceCache, path: &Path) {
-        if let Some((path, record)) = previous.entries.remove_entry(path) {
+        if let Some((path, record)) = previous.entries.remove_entry(path.as_os_str()) {
             self.entries.insert(path, record);
         }
     }
 
     /// Adds the record of a freshly parsed file.
     pub fn insert(&mut self, path: PathBuf, record: Record) {
-        self.entries.insert(path, record);
+        self.entries.insert(path.into_os_string(), record);
     }
 
     pub fn len(&self) -> usize {

@@ -39,11 +39,36 @@ impl Cache {
         postcard::from_bytes(bytes.strip_prefix(HEADER)?).ok()
     }
 
+    /// Writes the cache of `entries` (as [`Cache::save`] writes a cache holding them) without
+    /// gathering them in a map first.
+    pub fn save_entries<'a>(
+        path: &Path,
+        entries: impl ExactSizeIterator<Item = (&'a std::ffi::OsStr, Entry)> + Clone,
+    ) -> Result<()> {
+        struct Listed<I>(I);
+        impl<'a, I> serde::Serialize for Listed<I>
+        where
+            I: ExactSizeIterator<Item = (&'a std::ffi::OsStr, Entry)> + Clone,
+        {
+            fn serialize<S: serde::Serializer>(
+                &self,
+                s: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                s.collect_map(self.0.clone())
+            }
+        }
+        crate::output::write_atomically(path, |file| {
+            file.write_all(HEADER)?;
+            crate::output::write_postcard(&(Listed(entries),), file)
+        })
+    }
+
     /// Writes the cache through a temporary file, so that a crash leaves the old one whole.
     pub fn save(&self, path: &Path) -> Result<()> {
-        let mut bytes = HEADER.to_vec();
-        bytes.extend(postcard::to_allocvec(self).expect("the build cache serialises"));
-        crate::output::write_atomically(path, &bytes)
+        crate::output::write_atomically(path, |file| {
+            file.write_all(HEADER)?;
+            crate::output::write_postcard(self, file)
+        })
     }
 }
 
@@ -65,6 +90,26 @@ mod tests {
         );
         cache.save(&path).unwrap();
         assert_eq!(Cache::load(&path), Some(cache));
+    }
+
+    #[test]
+    fn entries_saved_from_a_list_load_as_a_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".output.bulletin-cache");
+        let list = [("a/index.html", 1u128, 2u128), ("b/c/index.html", 3, 4)];
+        Cache::save_entries(
+            &path,
+            list.iter()
+                .map(|&(p, inputs, bytes)| (std::ffi::OsStr::new(p), Entry { inputs, bytes })),
+        )
+        .unwrap();
+        let mut expected = Cache::default();
+        for (p, inputs, bytes) in list {
+            expected
+                .entries
+                .insert(OsString::from(p), Entry { inputs, bytes });
+        }
+        assert_eq!(Cache::load(&path), Some(expected));
     }
 
     #[test]

@@ -144,17 +144,58 @@ pub fn load_cache<T: serde::de::DeserializeOwned>(path: &Path) -> Option<T> {
 
 /// Writes a cache in postcard, a compact binary form of serde data.
 pub fn save_cache<T: serde::Serialize>(path: &Path, value: &T) -> Result<()> {
-    let bytes = postcard::to_allocvec(value).expect("caches serialise");
-    write_atomically(path, &bytes)
+    write_atomically(path, |file| write_postcard(value, file))
 }
 
-/// Replaces the file at `path` with `bytes` through a temporary file beside it, so that a
-/// crash leaves the old file whole.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Writes `value` in postcard to `file`.
+pub fn write_postcard<T: serde::Serialize>(
+    value: &T,
+    file: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    // postcard reports a failed write as a full buffer; the file's own error is kept.
+    let mut kept = KeepError { file, error: None };
+    match postcard::to_io(value, &mut kept) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(kept.error.unwrap_or_else(|| std::io::Error::other(e))),
+    }
+}
+
+/// A writer that keeps the first error of the one it wraps.
+struct KeepError<'a> {
+    file: &'a mut dyn std::io::Write,
+    error: Option<std::io::Error>,
+}
+
+impl std::io::Write for KeepError<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.file.write(bytes).inspect_err(|e| {
+            self.error
+                .get_or_insert_with(|| std::io::Error::new(e.kind(), e.to_string()));
+        })
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// Replaces the file at `path` with what `write` writes, through a temporary file beside it,
+/// so that a crash leaves the old file whole. Writes are buffered: a large cache is streamed
+/// to its file rather than gathered in memory first.
+pub fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<()> {
+    use std::io::Write;
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(".tmp");
     let temporary = path.with_file_name(name);
-    std::fs::write(&temporary, bytes).map_err(Error::io("write", &temporary))?;
+    let file = std::fs::File::create(&temporary).map_err(Error::io("write", &temporary))?;
+    let mut file = std::io::BufWriter::with_capacity(1 << 16, file);
+    write(&mut file)
+        .and_then(|()| file.flush())
+        .map_err(Error::io("write", &temporary))?;
+    drop(file);
     std::fs::rename(&temporary, path).map_err(Error::io("write", path))
 }
 

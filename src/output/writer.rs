@@ -201,12 +201,13 @@ impl Writer {
             written: outcomes.iter().filter(|o| o.staged).count(),
             removed: 0,
         };
-        let cache = Cache {
-            entries: outcomes
-                .iter()
-                .map(|o| (o.path.clone().into_os_string(), o.entry))
-                .collect(),
-        };
+        // Whether the new cache is the last one: every file with the same entry.
+        let unchanged = self.previous.as_ref().is_some_and(|previous| {
+            previous.entries.len() == outcomes.len()
+                && outcomes
+                    .iter()
+                    .all(|o| previous.entries.get(o.path.as_os_str()) == Some(&o.entry))
+        });
         match &self.previous {
             None => {
                 written.removed = swap_in(staging, &self.output)?;
@@ -214,13 +215,17 @@ impl Writer {
             Some(previous) => {
                 // Stale files go first: a path that turns from a file into a folder (or back)
                 // is then free when the new files move in.
-                for stale in previous
-                    .entries
-                    .keys()
-                    .filter(|p| !cache.entries.contains_key(*p))
-                {
-                    remove_with_empty_parents(&self.output, Path::new(stale))?;
-                    written.removed += 1;
+                if !unchanged {
+                    let now: rustc_hash::FxHashSet<&std::ffi::OsStr> =
+                        outcomes.iter().map(|o| o.path.as_os_str()).collect();
+                    for stale in previous
+                        .entries
+                        .keys()
+                        .filter(|p| !now.contains(p.as_os_str()))
+                    {
+                        remove_with_empty_parents(&self.output, Path::new(stale))?;
+                        written.removed += 1;
+                    }
                 }
                 for outcome in outcomes.iter().filter(|o| o.staged) {
                     let target = self.output.join(&outcome.path);
@@ -231,8 +236,11 @@ impl Writer {
                 }
             }
         }
-        if self.previous.as_ref() != Some(&cache) {
-            cache.save(&Cache::location(&self.output))?;
+        if !unchanged {
+            Cache::save_entries(
+                &Cache::location(&self.output),
+                outcomes.iter().map(|o| (o.path.as_os_str(), o.entry)),
+            )?;
         }
         Ok(written)
     }

@@ -257,8 +257,9 @@ pub fn build(config: &Config, progress: &dyn Progress) -> Result<Report> {
         unchanged: false,
     };
     // Freeing the site's tens of thousands of strings is no part of the build: it is left to
-    // another thread (which the process need not wait for when it ends).
-    std::thread::spawn(move || drop(plan));
+    // another thread (which the process need not wait for when it ends). Should no thread
+    // start, it is freed here, with the refused closure.
+    let _ = std::thread::Builder::new().spawn(move || drop(plan));
     Ok(report)
 }
 

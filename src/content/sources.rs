@@ -197,7 +197,7 @@ impl SourceCache {
 
     /// The record of a freshly parsed article; `None` for a file changed so recently that its
     /// stamp cannot be trusted yet.
-    /// `started` is when the build began, before any file was stamped.
+    /// `started` is a time before the file was read.
     pub fn record(
         article: &Article,
         folder: &str,

@@ -58,7 +58,7 @@ impl Cache {
             }
         }
         crate::output::write_atomically(path, |file| {
-            file.write_all(HEADER)?;
+            std::io::Write::write_all(file, HEADER)?;
             crate::output::write_postcard(&(Listed(entries),), file)
         })
     }
@@ -66,7 +66,7 @@ impl Cache {
     /// Writes the cache through a temporary file, so that a crash leaves the old one whole.
     pub fn save(&self, path: &Path) -> Result<()> {
         crate::output::write_atomically(path, |file| {
-            file.write_all(HEADER)?;
+            std::io::Write::write_all(file, HEADER)?;
             crate::output::write_postcard(self, file)
         })
     }

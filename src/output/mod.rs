@@ -147,12 +147,12 @@ pub fn save_cache<T: serde::Serialize>(path: &Path, value: &T) -> Result<()> {
     write_atomically(path, |file| write_postcard(value, file))
 }
 
+/// The buffered file [`write_atomically`] hands out.
+pub type CacheFile = std::io::BufWriter<std::fs::File>;
+
 /// Writes `value` in postcard to `file`.
-pub fn write_postcard<T: serde::Serialize>(
-    value: &T,
-    file: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    // postcard reports a failed write as a full buffer; the file's own error is kept.
+pub fn write_postcard<T: serde::Serialize>(value: &T, file: &mut CacheFile) -> std::io::Result<()> {
+    // postcard reports any failed write as a full buffer; the file's own error is kept.
     let mut kept = KeepError { file, error: None };
     match postcard::to_io(value, &mut kept) {
         Ok(_) => Ok(()),
@@ -160,22 +160,34 @@ pub fn write_postcard<T: serde::Serialize>(
     }
 }
 
-/// A writer that keeps the first error of the one it wraps.
-struct KeepError<'a> {
-    file: &'a mut dyn std::io::Write,
+/// A writer that keeps the first error of the one it wraps (other than an interruption,
+/// which is tried again).
+struct KeepError<'a, W> {
+    file: &'a mut W,
     error: Option<std::io::Error>,
 }
 
-impl std::io::Write for KeepError<'_> {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.file.write(bytes).inspect_err(|e| {
-            self.error
-                .get_or_insert_with(|| std::io::Error::new(e.kind(), e.to_string()));
+impl<W: std::io::Write> KeepError<'_, W> {
+    fn keep<T>(&mut self, result: std::io::Result<T>) -> std::io::Result<T> {
+        result.map_err(|e| {
+            let kind = e.kind();
+            if kind != std::io::ErrorKind::Interrupted && self.error.is_none() {
+                self.error = Some(e);
+            }
+            std::io::Error::from(kind)
         })
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for KeepError<'_, W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let result = self.file.write(bytes);
+        self.keep(result)
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        self.file.flush()
+        let result = self.file.flush();
+        self.keep(result)
     }
 }
 
@@ -184,7 +196,7 @@ impl std::io::Write for KeepError<'_> {
 /// to its file rather than gathered in memory first.
 pub fn write_atomically(
     path: &Path,
-    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    write: impl FnOnce(&mut CacheFile) -> std::io::Result<()>,
 ) -> Result<()> {
     use std::io::Write;
     let mut name = path.file_name().unwrap_or_default().to_os_string();
@@ -219,4 +231,36 @@ pub fn check_collisions(config: &Config, pages: &[PathBuf], copies: &[CopiedFile
         }
     }
     Error::collect(errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_cache_that_cannot_be_written_says_why() {
+        for size in [10, 200_000] {
+            let full = std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap();
+            let mut file = std::io::BufWriter::with_capacity(1 << 16, full);
+            let value: Vec<u32> = (0..size).collect();
+            let written =
+                write_postcard(&value, &mut file).and_then(|()| std::io::Write::flush(&mut file));
+            let error = written.expect_err("/dev/full takes nothing");
+            assert_eq!(error.kind(), std::io::ErrorKind::StorageFull, "{error}");
+        }
+    }
+
+    #[test]
+    fn a_saved_cache_loads_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".output.bulletin-x");
+        let value: Vec<(String, u64)> = vec![("a".into(), 1), ("é/b".into(), u64::MAX)];
+        save_cache(&path, &value).unwrap();
+        assert_eq!(load_cache::<Vec<(String, u64)>>(&path), Some(value));
+        assert!(!dir.path().join(".output.bulletin-x.tmp").exists());
+    }
 }

@@ -72,7 +72,7 @@ pub fn load(config: &Config, stamps: &sources::Stamps) -> Result<Content> {
         || walk(config),
         || rayon::join(|| SourceCache::load(config), || ScanCache::load(config)),
     );
-    let (walk, mut previous_sources) = (walk?, previous_sources);
+    let (walk, previous_sources) = (walk?, previous_sources);
     let mut errors = Vec::new();
     let mut sections = Vec::new();
     for (name, file) in &walk.sections {
@@ -105,22 +105,21 @@ pub fn load(config: &Config, stamps: &sources::Stamps) -> Result<Content> {
             Ok((article, record, false))
         })
         .collect();
-    // Records of unchanged files move over to the next cache; parsed files add theirs.
+    // The last build's records stay for unchanged files; files parsed again replace theirs.
     // (Articles are large: their list is made at its full size, not grown.)
-    let mut next_sources = previous_sources.next(parsed.len());
-    let mut reparsed = false;
+    let mut sources = previous_sources;
+    let (mut reparsed, mut recorded) = (false, 0);
     let mut articles = Vec::with_capacity(parsed.len());
     let mut held = Vec::new();
     for result in parsed {
         let article = match result {
             Ok((article, record, cached)) => {
                 if cached {
-                    next_sources.carry(&mut previous_sources, &article.path);
+                    recorded += 1;
                 } else {
                     reparsed = true;
-                    if let Some(record) = record {
-                        next_sources.insert(article.path.clone(), record);
-                    }
+                    recorded += usize::from(record.is_some());
+                    sources.replace(&article.path, record);
                 }
                 article
             }
@@ -145,7 +144,14 @@ pub fn load(config: &Config, stamps: &sources::Stamps) -> Result<Content> {
             articles.push(article);
         }
     }
-    let sources = (reparsed || !previous_sources.is_empty()).then_some(next_sources);
+    // Records of files that are gone (or failed to parse) are dropped.
+    let forgot = sources.len() != recorded
+        && sources.keep_only(
+            walk.articles
+                .iter()
+                .map(|(path, _)| config.display_path(path)),
+        );
+    let sources = (reparsed || forgot).then_some(sources);
     errors.extend(check_unique_urls(&articles));
     for article in &articles {
         if !sections.iter().any(|s| s.name == article.section) {

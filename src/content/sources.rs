@@ -234,26 +234,26 @@ impl SourceCache {
         })
     }
 
-    /// An empty cache for the same settings, to fill for the next build.
-    pub fn next(&self, capacity: usize) -> Self {
-        let mut entries = FxHashMap::default();
-        entries.reserve(capacity);
-        SourceCache {
-            settings: self.settings,
-            entries,
+    /// Puts the record of a file parsed again in place of its old one; a file changed too
+    /// recently to be recorded (no record) loses its old one.
+    pub fn replace(&mut self, path: &Path, record: Option<Record>) {
+        match record {
+            Some(record) => {
+                self.entries.insert(path.as_os_str().to_os_string(), record);
+            }
+            None => {
+                self.entries.remove(path.as_os_str());
+            }
         }
     }
 
-    /// Moves the record of `path` over from `previous`.
-    pub fn carry(&mut self, previous: &mut SourceCache, path: &Path) {
-        if let Some((path, record)) = previous.entries.remove_entry(path.as_os_str()) {
-            self.entries.insert(path, record);
-        }
-    }
-
-    /// Adds the record of a freshly parsed file.
-    pub fn insert(&mut self, path: PathBuf, record: Record) {
-        self.entries.insert(path.into_os_string(), record);
+    /// Forgets the files not among `paths`, and says whether there were any.
+    pub fn keep_only<'a>(&mut self, paths: impl Iterator<Item = &'a Path>) -> bool {
+        let kept: rustc_hash::FxHashSet<&std::ffi::OsStr> = paths.map(Path::as_os_str).collect();
+        let before = self.entries.len();
+        self.entries
+            .retain(|path, _| kept.contains(path.as_os_str()));
+        self.entries.len() != before
     }
 
     pub fn len(&self) -> usize {
@@ -291,8 +291,8 @@ mod tests {
         let old = (text.len() as u64, 1_000_000_000, 7);
         let now = SystemTime::now();
         let record = SourceCache::record(&article, "news", old, now).expect("an old file settles");
-        let mut cache = SourceCache::default().next(1);
-        cache.insert(path.to_path_buf(), record);
+        let mut cache = SourceCache::default();
+        cache.replace(path, Some(record));
         let back = cache.get(&config, path, "news", old).unwrap();
         assert_eq!(back.date, article.date);
         assert_eq!(
@@ -310,5 +310,32 @@ mod tests {
         assert!(cache.get(&config, path, "notices", old).is_none());
         let fresh = stamp(&dir.path().join("bulletin.toml")).unwrap();
         assert!(SourceCache::record(&article, "news", fresh, now).is_none());
+    }
+
+    #[test]
+    fn records_are_replaced_dropped_and_forgotten() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("bulletin.toml"), "").unwrap();
+        let config = Config::load(dir.path(), &Overrides::default()).unwrap();
+        let old = (10, 1_000_000_000, 7);
+        let now = SystemTime::now();
+        let mut cache = SourceCache::default();
+        for name in ["a", "b", "c"] {
+            let path = PathBuf::from(format!("content/news/{name}.md"));
+            let text =
+                format!("+++\ntitle = \"{name}\"\ndate = \"2017-09-18 10:05:20\"\n+++\nBody\n");
+            let article = Article::parse(&config, &path, "news", &text).unwrap();
+            cache.replace(&path, SourceCache::record(&article, "news", old, now));
+        }
+        assert_eq!(cache.len(), 3);
+        let a = Path::new("content/news/a.md");
+        cache.replace(a, None);
+        assert!(cache.get(&config, a, "news", old).is_none());
+        assert_eq!(cache.len(), 2);
+        let b = Path::new("content/news/b.md");
+        assert!(!cache.keep_only([b, Path::new("content/news/c.md")].into_iter()));
+        assert!(cache.keep_only([b].into_iter()));
+        assert_eq!(cache.len(), 1);
+        assert_eq!(cache.get(&config, b, "news", old).unwrap().title, "b");
     }
 }

@@ -77,6 +77,7 @@ pub struct SourceCache {
     /// What parsing depends on besides the file: the program and the settings it reads.
     settings: u64,
     /// Keyed by the path's text: hashing a `Path` walks its components.
+    #[serde(with = "crate::output::path_keys")]
     entries: FxHashMap<OsString, Record>,
 }
 

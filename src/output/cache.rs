@@ -20,11 +20,12 @@ pub struct Entry {
 pub struct Cache {
     /// Keyed by the path's text: hashing a `Path` walks its components, which is slow for
     /// tens of thousands of files.
+    #[serde(with = "super::path_keys")]
     pub entries: rustc_hash::FxHashMap<OsString, Entry>,
 }
 
 /// The start of a cache file; a file that starts otherwise is ignored.
-const HEADER: &[u8] = b"bulletin build cache 2\n";
+const HEADER: &[u8] = b"bulletin build cache 3\n";
 
 impl Cache {
     /// Where the cache of `output` lives: `.output.bulletin-cache` beside it.
@@ -54,7 +55,11 @@ impl Cache {
                 &self,
                 s: S,
             ) -> std::result::Result<S::Ok, S::Error> {
-                s.collect_map(self.0.clone())
+                s.collect_map(
+                    self.0
+                        .clone()
+                        .map(|(path, entry)| (super::path_keys::Key(path), entry)),
+                )
             }
         }
         crate::output::write_atomically(path, |file| {

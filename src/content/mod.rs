@@ -72,7 +72,7 @@ pub fn load(config: &Config, stamps: &sources::Stamps) -> Result<Content> {
         || walk(config),
         || rayon::join(|| SourceCache::load(config), || ScanCache::load(config)),
     );
-    let (walk, previous_sources) = (walk?, previous_sources);
+    let walk = walk?;
     let mut errors = Vec::new();
     let mut sections = Vec::new();
     for (name, file) in &walk.sections {

@@ -134,7 +134,11 @@ impl Writer {
     /// Whether a file made from `inputs` is already in the output: then it is neither made
     /// nor written.
     pub fn reuse(&self, path: &Path, inputs: u128) -> Option<Outcome> {
-        let entry = self.previous(path).filter(|entry| entry.inputs == inputs)?;
+        // The cheap question first: whether the file is still there costs a system call.
+        let entry = *self.previous.as_ref()?.entries.get(path.as_os_str())?;
+        if entry.inputs != inputs || !self.present.has_file(path) {
+            return None;
+        }
         Some(Outcome {
             path: path.to_path_buf(),
             entry,

@@ -16,7 +16,7 @@ pub struct Entry {
 }
 
 /// The entries of one build, by path relative to the output folder.
-#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct Cache {
     /// Keyed by the path's text: hashing a `Path` walks its components, which is slow for
     /// tens of thousands of files.
@@ -40,12 +40,13 @@ impl Cache {
         postcard::from_bytes(bytes.strip_prefix(HEADER)?).ok()
     }
 
-    /// Writes the cache of `entries` (as [`Cache::save`] writes a cache holding them) without
-    /// gathering them in a map first.
-    pub fn save_entries<'a>(
+    /// Writes a cache holding `entries` through a temporary file, so that a crash leaves the
+    /// old one whole; the entries are written as they come, not gathered in a map first.
+    pub fn save<'a>(
         path: &Path,
         entries: impl ExactSizeIterator<Item = (&'a std::ffi::OsStr, Entry)> + Clone,
     ) -> Result<()> {
+        /// Serialises as the `Cache` holding the entries does.
         struct Listed<I>(I);
         impl<'a, I> serde::Serialize for Listed<I>
         where
@@ -67,14 +68,6 @@ impl Cache {
             crate::output::write_postcard(&(Listed(entries),), file)
         })
     }
-
-    /// Writes the cache through a temporary file, so that a crash leaves the old one whole.
-    pub fn save(&self, path: &Path) -> Result<()> {
-        crate::output::write_atomically(path, |file| {
-            std::io::Write::write_all(file, HEADER)?;
-            crate::output::write_postcard(self, file)
-        })
-    }
 }
 
 #[cfg(test)]
@@ -93,7 +86,11 @@ mod tests {
                 bytes: u128::MAX,
             },
         );
-        cache.save(&path).unwrap();
+        Cache::save(
+            &path,
+            cache.entries.iter().map(|(p, e)| (p.as_os_str(), *e)),
+        )
+        .unwrap();
         assert_eq!(Cache::load(&path), Some(cache));
     }
 
@@ -102,7 +99,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(".output.bulletin-cache");
         let list = [("a/index.html", 1u128, 2u128), ("b/c/index.html", 3, 4)];
-        Cache::save_entries(
+        Cache::save(
             &path,
             list.iter()
                 .map(|&(p, inputs, bytes)| (std::ffi::OsStr::new(p), Entry { inputs, bytes })),

@@ -125,20 +125,17 @@ impl Writer {
         Ok(())
     }
 
-    /// The last build's entry for `path`, if the file it describes is still there.
-    fn previous(&self, path: &Path) -> Option<Entry> {
+    /// The last build's entry for `path` when `wanted` accepts it and the file it describes
+    /// is still there. The entry is looked at first: asking for the file costs a system call.
+    fn previous(&self, path: &Path, wanted: impl Fn(&Entry) -> bool) -> Option<Entry> {
         let entry = *self.previous.as_ref()?.entries.get(path.as_os_str())?;
-        self.present.has_file(path).then_some(entry)
+        (wanted(&entry) && self.present.has_file(path)).then_some(entry)
     }
 
     /// Whether a file made from `inputs` is already in the output: then it is neither made
     /// nor written.
     pub fn reuse(&self, path: &Path, inputs: u128) -> Option<Outcome> {
-        // The cheap question first: whether the file is still there costs a system call.
-        let entry = *self.previous.as_ref()?.entries.get(path.as_os_str())?;
-        if entry.inputs != inputs || !self.present.has_file(path) {
-            return None;
-        }
+        let entry = self.previous(path, |entry| entry.inputs == inputs)?;
         Some(Outcome {
             path: path.to_path_buf(),
             entry,
@@ -154,8 +151,8 @@ impl Writer {
             bytes: xxh3_128(bytes),
         };
         let same = self
-            .previous(path)
-            .is_some_and(|old| old.bytes == entry.bytes);
+            .previous(path, |old| old.bytes == entry.bytes)
+            .is_some();
         if let (false, Some(staging)) = (same, &self.staging) {
             let staged = staging.path().join(path);
             if !self.folders_made {
@@ -241,7 +238,7 @@ impl Writer {
             }
         }
         if !unchanged {
-            Cache::save_entries(
+            Cache::save(
                 &Cache::location(&self.output),
                 outcomes.iter().map(|o| (o.path.as_os_str(), o.entry)),
             )?;

@@ -42,10 +42,10 @@ pub fn stamp(path: &Path) -> Option<Stamp> {
 /// Stamps of files taken earlier in the build, by path: a file stamped once is not stamped
 /// again. A file not among them is stamped when asked for.
 #[derive(Debug, Default)]
-pub struct Stamps(FxHashMap<std::ffi::OsString, Stamp>);
+pub struct Stamps(FxHashMap<OsString, Stamp>);
 
 impl Stamps {
-    pub fn new(stamps: FxHashMap<std::ffi::OsString, Stamp>) -> Stamps {
+    pub fn new(stamps: FxHashMap<OsString, Stamp>) -> Stamps {
         Stamps(stamps)
     }
 

@@ -89,18 +89,18 @@ impl Inputs {
             now,
         );
         settings.update(text.as_bytes());
-        let content = &config.content_dir;
-        let trees: Vec<Tree> = sources(config)
+        let roots = sources(config);
+        let trees: Vec<Tree> = roots
             .par_iter()
-            .map(|source| stamp_tree(source, started, source == content))
+            .map(|source| stamp_tree(source, started))
             .collect();
         let mut settled = true;
         let mut content = Default::default();
-        for tree in trees {
+        for (root, tree) in roots.iter().zip(trees) {
             settings.update(&tree.digest.to_le_bytes());
             settled &= tree.settled;
-            if let Some(stamps) = tree.stamps {
-                content = stamps;
+            if *root == config.content_dir {
+                content = tree.stamps;
             }
         }
         Inputs {
@@ -187,13 +187,12 @@ struct Tree {
     digest: u128,
     /// Whether all of it has [`sources::settled`].
     settled: bool,
-    /// The stamp of every file, when asked for.
-    stamps: Option<sources::Stamps>,
+    /// The stamp of every file.
+    stamps: sources::Stamps,
 }
 
-/// Stamps everything under `root` (or `root` itself when it is a file) at `started`, keeping
-/// the stamps when `keep` is set.
-fn stamp_tree(root: &Path, started: SystemTime, keep: bool) -> Tree {
+/// Stamps everything under `root` (or `root` itself when it is a file) at `started`.
+fn stamp_tree(root: &Path, started: SystemTime) -> Tree {
     // Listed first, then stamped in parallel: listing reads folders, stamping each file
     // (through a link, the file it leads to). Linked folders are not entered, as the build
     // does not enter them either.
@@ -226,13 +225,11 @@ fn stamp_tree(root: &Path, started: SystemTime, keep: bool) -> Tree {
             settled &= sources::settled(&stamp, started);
         }
     }
-    let stamps = keep.then(|| {
-        let taken = listed
-            .into_iter()
-            .zip(stamps)
-            .filter_map(|((path, _), stamp)| Some((path.into_os_string(), stamp.flatten()?)));
-        sources::Stamps::new(taken.collect())
-    });
+    let taken = listed
+        .into_iter()
+        .zip(stamps)
+        .filter_map(|((path, _), stamp)| Some((path.into_os_string(), stamp.flatten()?)));
+    let stamps = sources::Stamps::new(taken.collect());
     Tree {
         digest: digest.digest128(),
         settled,

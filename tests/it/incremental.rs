@@ -319,18 +319,13 @@ fn a_file_that_becomes_a_folder_and_back_rebuilds_cleanly() {
     assert_eq!(read(dir.path(), "output/foo"), "a file again");
 }
 
-/// Ages every file of the site: a build records its inputs for the next one only once they
-/// have settled.
-fn age_everything(root: &Path) {
-    age(root);
-}
-
-/// Builds and returns the one-line report.
-fn build_report(root: &Path) -> String {
+/// Builds with `args` and returns the report.
+fn build_report(root: &Path, args: &[&str]) -> String {
     let output = crate::support::bulletin()
         .arg("build")
         .arg("--root")
         .arg(root)
+        .args(args)
         .output()
         .unwrap();
     assert!(output.status.success(), "{output:?}");
@@ -342,23 +337,18 @@ fn unchanged_inputs_skip_the_build_until_anything_changes() {
     let dir = starting_site();
     let root = dir.path();
     build_ok(root, &[]);
-    age_everything(root);
+    age(root);
     assert!(
-        build_report(root).contains("made"),
+        build_report(root, &[]).contains("made"),
         "inputs just aged: a real build"
     );
     let before = times(&root.join("output"));
-    let report = build_report(root);
+    let report = build_report(root, &[]);
     assert!(
         report.contains("(0 made, 0 written, 0 removed)"),
         "nothing rendered, not even the sitemaps: {report}"
     );
-    let output = crate::support::bulletin()
-        .args(["build", "-v", "--root"])
-        .arg(root)
-        .output()
-        .unwrap();
-    let verbose = String::from_utf8(output.stdout).unwrap();
+    let verbose = build_report(root, &["-v"]);
     assert!(
         verbose.contains("nothing changed since the last build"),
         "{verbose}"
@@ -369,7 +359,7 @@ fn unchanged_inputs_skip_the_build_until_anything_changes() {
     let page = root.join("output/news/index.html");
     let built = std::fs::read(&page).unwrap();
     std::fs::remove_file(&page).unwrap();
-    let report = build_report(root);
+    let report = build_report(root, &[]);
     assert!(!report.contains("(0 made"), "{report}");
     assert_eq!(std::fs::read(&page).unwrap(), built);
 
@@ -398,14 +388,14 @@ fn unchanged_inputs_skip_the_build_until_anything_changes() {
         }),
     ];
     for (what, change) in changes {
-        age_everything(root);
+        age(root);
         build_ok(root, &[]);
         assert!(
-            build_report(root).contains("(0 made"),
+            build_report(root, &[]).contains("(0 made"),
             "settled before changing {what}"
         );
         change(root);
-        let report = build_report(root);
+        let report = build_report(root, &[]);
         assert!(!report.contains("(0 made"), "{what}: {report}");
     }
     let all = tree(&root.join("output"));
@@ -430,10 +420,10 @@ fn an_embargoed_article_is_published_when_due_though_nothing_changed() {
         )
         .as_bytes(),
     );
-    age_everything(root);
+    age(root);
     build_ok(root, &[]);
     assert!(
-        build_report(root).contains("(0 made"),
+        build_report(root, &[]).contains("(0 made"),
         "recorded, not yet due"
     );
     let page = root.join(format!(
@@ -446,7 +436,7 @@ fn an_embargoed_article_is_published_when_due_though_nothing_changed() {
             .to_std()
             .unwrap_or_default(),
     );
-    let report = build_report(root);
+    let report = build_report(root, &[]);
     assert!(!report.contains("(0 made"), "{report}");
     assert!(page.is_file(), "published once due: {report}");
 }
@@ -490,15 +480,10 @@ fn a_scheduled_article_loses_its_badge_when_due_though_nothing_changed() {
         "output/news/{}/soon/index.html",
         due.format("%Y/%m/%d")
     ));
-    age_everything(root);
+    age(root);
     build_ok(root, &["--future"]);
     assert_eq!(std::fs::read_to_string(&page).unwrap(), "SCHEDULED Soon");
-    let output = crate::support::bulletin()
-        .args(["build", "--future", "--root"])
-        .arg(root)
-        .output()
-        .unwrap();
-    let report = String::from_utf8(output.stdout).unwrap();
+    let report = build_report(root, &["--future"]);
     assert!(
         report.contains("(0 made"),
         "recorded, not yet due: {report}"

@@ -13,6 +13,24 @@ const ARTICLE: &str = "+++\ntitle = \"Harbour Opens\"\ndate = \"2017-09-18 10:05
 const DRAFT: &str = "+++\ntitle = \"Unfinished\"\ndate = \"2017-09-19\"\ndraft = true\n+++\nText\n";
 const LATER: &str = "+++\ntitle = \"Next Year\"\ndate = \"2999-01-01\"\n+++\nText\n";
 
+/// The modification time of every file under `dir`, by path relative to it.
+fn modified_times(dir: &Path) -> std::collections::BTreeMap<String, std::time::SystemTime> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let relative = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (relative, e.metadata().unwrap().modified().unwrap())
+        })
+        .collect()
+}
+
 /// A running server, stopped when dropped.
 struct Server {
     child: Child,
@@ -162,6 +180,7 @@ fn serve_rebuilds_reloads_and_keeps_the_last_good_site_through_errors() {
     let events = server.events();
     wait_for(&events, "event: hello", "the event stream");
     let source = dir.path().join("content/news/harbour.md");
+    let before = modified_times(output.path());
     std::fs::write(&source, ARTICLE.replace("First", "Second")).unwrap();
     wait_for(&events, "event: reload", "the event stream");
     let rebuilt = server.wait_for_line("Rebuilt after a change to content/news/harbour.md");
@@ -170,6 +189,30 @@ fn serve_rebuilds_reloads_and_keeps_the_last_good_site_through_errors() {
         "the rebuild time is shown: {rebuilt}"
     );
     assert!(server.get(page).1.contains("Second version."));
+    // Only the files whose bytes changed were written: the others keep their times.
+    let after = modified_times(output.path());
+    let changed: Vec<&String> = after
+        .iter()
+        .filter(|(file, time)| before.get(*file) != Some(time))
+        .map(|(file, _)| file)
+        .collect();
+    let written: usize = rebuilt
+        .split(" s: ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("a count of written files: {rebuilt}"));
+    assert_eq!(changed.len(), written, "{changed:?} against {rebuilt}");
+    assert!(
+        changed.contains(&&format!("{page}index.html")),
+        "{changed:?}"
+    );
+    assert!(written < after.len() / 2, "{changed:?}");
+    assert_eq!(
+        before.get("news/2017/09/19/draft/index.html"),
+        after.get("news/2017/09/19/draft/index.html"),
+        "a page that does not show the article keeps its time"
+    );
 
     std::fs::write(
         &source,

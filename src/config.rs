@@ -356,7 +356,27 @@ impl Config {
 
     /// Shows a path relative to the site root, as error messages do.
     pub fn display_path<'a>(&self, path: &'a Path) -> &'a Path {
-        path.strip_prefix(&self.root).unwrap_or(path)
+        relative_to(path, &self.root).unwrap_or(path)
+    }
+}
+
+/// `path` without the leading folder `base`, as [`Path::strip_prefix`] gives it. Paths made by
+/// joining onto `base` are told by their text alone; others are compared part by part.
+pub fn relative_to<'a>(path: &'a Path, base: &Path) -> Option<&'a Path> {
+    let quick = path.to_str().zip(base.to_str()).and_then(|(text, base)| {
+        let rest = text.strip_prefix(base)?;
+        if rest.is_empty() {
+            return Some(rest);
+        }
+        let separated =
+            base.ends_with(std::path::is_separator) || rest.starts_with(std::path::is_separator);
+        (separated && !base.is_empty())
+            .then(|| rest.trim_start_matches(std::path::is_separator))
+            .filter(|rest| !rest.starts_with('.'))
+    });
+    match quick {
+        Some(rest) => Some(Path::new(rest)),
+        None => path.strip_prefix(base).ok(),
     }
 }
 
@@ -508,6 +528,32 @@ impl Permalink {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_to_agrees_with_strip_prefix() {
+        let cases = [
+            ("/site/content/news/a.md", "/site"),
+            ("/site/content/news/a.md", "/site/"),
+            ("/site/content/news/a.md", "/site/content/news/a.md"),
+            ("/site/content", "/site/content/news"),
+            ("/sitemap/a.md", "/site"),
+            ("/site//content/a.md", "/site"),
+            ("/site/./content/a.md", "/site"),
+            ("/site/.hidden/a.md", "/site"),
+            ("site/content/a.md", "site"),
+            ("content/a.md", ""),
+            ("/a.md", "/"),
+            ("./site/a.md", "site"),
+        ];
+        for (path, base) in cases {
+            let (path, base) = (Path::new(path), Path::new(base));
+            assert_eq!(
+                relative_to(path, base),
+                path.strip_prefix(base).ok(),
+                "{path:?} under {base:?}"
+            );
+        }
+    }
 
     fn check(raw: &str) -> Result<Config> {
         let raw: RawConfig = toml::from_str(raw).expect("test config is valid TOML");

@@ -237,8 +237,7 @@ fn path_key(path: &Path) -> Vec<u8> {
 fn classify(config: &Config, entry: &walkdir::DirEntry, found: &mut Walk) -> Result<()> {
     let path = entry.path();
     let shown = config.display_path(path);
-    let relative = path
-        .strip_prefix(&config.content_dir)
+    let relative = crate::config::relative_to(path, &config.content_dir)
         .expect("the walk starts in the content folder");
     let Some(relative_text) = relative.to_str() else {
         return Err(

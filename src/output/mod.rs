@@ -214,13 +214,24 @@ pub fn write_atomically(
 
 /// Two outputs at the same path: a page and a static file or attachment.
 pub fn check_collisions(config: &Config, pages: &[PathBuf], copies: &[CopiedFile]) -> Result<()> {
-    let mut seen: rustc_hash::FxHashMap<&OsStr, Option<String>> =
-        pages.iter().map(|p| (p.as_os_str(), None)).collect();
+    // The copies are few and the pages many: the pages are looked up among the copies.
+    let targets: rustc_hash::FxHashSet<&OsStr> =
+        copies.iter().map(|copy| copy.to.as_os_str()).collect();
+    let taken: rustc_hash::FxHashSet<&OsStr> = pages
+        .iter()
+        .map(|page| page.as_os_str())
+        .filter(|page| targets.contains(page))
+        .collect();
+    let mut copied: rustc_hash::FxHashMap<&OsStr, String> = rustc_hash::FxHashMap::default();
     let mut errors = Vec::new();
     for copy in copies {
-        let origin = config.display_path(&copy.from);
-        if let Some(first) = seen.insert(copy.to.as_os_str(), Some(origin.display().to_string())) {
-            let first = first.unwrap_or_else(|| "a generated page".to_string());
+        let origin = config.display_path(&copy.from).display().to_string();
+        let to = copy.to.as_os_str();
+        let first = match copied.insert(to, origin.clone()) {
+            Some(copy) => Some(copy),
+            None => taken.contains(to).then(|| "a generated page".to_string()),
+        };
+        if let Some(first) = first {
             errors.push(
                 Error::at(
                     Location::file(origin),
@@ -237,6 +248,46 @@ pub fn check_collisions(config: &Config, pages: &[PathBuf], copies: &[CopiedFile
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_copy_may_not_land_on_a_page_or_another_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::load(dir.path(), &crate::config::Overrides::default()).unwrap();
+        let pages: Vec<PathBuf> = ["index.html", "news/index.html", "news/a/index.html"]
+            .iter()
+            .map(PathBuf::from)
+            .collect();
+        let copy = |from: &str, to: &str| CopiedFile {
+            from: dir.path().join(from),
+            to: PathBuf::from(to),
+        };
+        let fine = [
+            copy("static/a.css", "a.css"),
+            copy("static/news/b.png", "news/b.png"),
+        ];
+        check_collisions(&config, &pages, &fine).unwrap();
+        let clashing = [
+            copy("static/news/index.html", "news/index.html"),
+            copy("static/x.png", "x.png"),
+            copy("content/news/x.png", "x.png"),
+        ];
+        let text = check_collisions(&config, &pages, &clashing)
+            .unwrap_err()
+            .problems()
+            .iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(
+            text.contains("static/news/index.html: would be written to news/index.html, as a generated page is"),
+            "{text}"
+        );
+        assert!(
+            text.contains("content/news/x.png: would be written to x.png, as static/x.png is"),
+            "{text}"
+        );
+        assert!(!text.contains("static/x.png: would"), "{text}");
+    }
 
     #[cfg(target_os = "linux")]
     #[test]

@@ -28,9 +28,31 @@ impl Feed {
     }
 
     fn text(&mut self, text: &str) -> &mut Feed {
-        self.number(text.len() as u128);
-        self.0.update(text.as_bytes());
+        self.bytes(text.as_bytes())
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) -> &mut Feed {
+        self.number(bytes.len() as u128);
+        self.0.update(bytes);
         self
+    }
+
+    fn path(&mut self, path: &Path) -> &mut Feed {
+        self.bytes(path.as_os_str().as_encoded_bytes())
+    }
+
+    /// A period, or none: which one it is and its numbers.
+    fn period(&mut self, period: Option<Period>) -> &mut Feed {
+        let (kind, a, b, c) = match period {
+            None => (0, 0, 0, 0),
+            Some(Period::Year(year)) => (1, year, 0, 0),
+            Some(Period::Month(year, month)) => (2, year, month, 0),
+            Some(Period::Day(date)) => (3, date.year(), date.month(), date.day()),
+        };
+        self.number(kind)
+            .number(a as u128)
+            .number(u128::from(b))
+            .number(u128::from(c))
     }
 
     fn number(&mut self, n: u128) -> &mut Feed {
@@ -67,7 +89,7 @@ impl Fingerprints {
             .iter()
             .map(|article| {
                 Feed::new(global)
-                    .text(&article.path.to_string_lossy())
+                    .path(&article.path)
                     .text(&article.url)
                     .number(article.source_hash)
                     .text(&article.summary)
@@ -84,7 +106,7 @@ impl Fingerprints {
     /// `path` is the job's output file, which identifies it.
     pub fn of(&self, job: Job, path: &Path, config: &Config, site: &Site) -> u128 {
         let mut feed = Feed::new(self.global);
-        feed.text(&path.to_string_lossy());
+        feed.path(path);
         let list = |feed: &mut Feed, list: &[usize], per_page: usize, page: usize| {
             feed.number(list.len() as u128);
             feed.number(page_count(list.len(), per_page) as u128);
@@ -185,9 +207,9 @@ impl Fingerprints {
         paths: &[std::path::PathBuf],
     ) -> u128 {
         let mut feed = Feed::new(self.global);
-        feed.text(&path.to_string_lossy());
+        feed.path(path);
         for (job, page) in jobs.iter().zip(paths).filter(|(job, _)| job.in_sitemap()) {
-            feed.text(&page.to_string_lossy());
+            feed.path(page);
             feed.number(
                 job.last_modified(config, site)
                     .map_or(0, |d| d.timestamp() as u128),
@@ -205,7 +227,7 @@ impl Fingerprints {
         }
         let (earlier, later) = dates.neighbours(period);
         for neighbour in [earlier, later] {
-            feed.text(&neighbour.map(Period::path).unwrap_or_default());
+            feed.period(neighbour);
         }
         match period {
             Period::Year(year) => {

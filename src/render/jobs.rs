@@ -501,6 +501,37 @@ mod tests {
     use crate::config::Overrides;
 
     #[test]
+    fn every_page_below_a_file_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::load(dir.path(), &Overrides::default()).unwrap();
+        let site = Site::new(crate::content::Content::default(), false);
+        let jobs = [
+            Job::NotFound,
+            Job::Robots,
+            Job::NewsSitemap,
+            Job::Home { page: 1 },
+        ];
+        let paths: Vec<PathBuf> = ["a/b/x.html", "a/b", "a/b/c/y.html", "a/z.html"]
+            .iter()
+            .map(PathBuf::from)
+            .collect();
+        let text = check_unique_paths(&config, &site, &jobs, &paths)
+            .unwrap_err()
+            .problems()
+            .iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert_eq!(text.matches("needs the folder a/b,").count(), 2, "{text}");
+        assert!(!text.contains("folder a,"), "{text}");
+        let fine: Vec<PathBuf> = ["a/b/x.html", "a/c", "a/b/c/y.html", "a/z.html"]
+            .iter()
+            .map(PathBuf::from)
+            .collect();
+        check_unique_paths(&config, &site, &jobs, &fine).unwrap();
+    }
+
+    #[test]
     fn output_paths_follow_the_url_shape() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(

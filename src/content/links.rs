@@ -90,7 +90,17 @@ pub enum Target {
 /// Scans kept from the last build, by a fingerprint of the article's file and settings.
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScanCache {
-    pub scans: rustc_hash::FxHashMap<String, Scan>,
+    pub scans: rustc_hash::FxHashMap<u128, Scan>,
+}
+
+/// What a scan depends on: the file's content hash, the program, and whether raw HTML is kept.
+fn scan_key(source_hash: u128, safe_html: bool) -> u128 {
+    let mut key = xxhash_rust::xxh3::Xxh3::new();
+    key.update(&source_hash.to_le_bytes());
+    key.update(env!("CARGO_PKG_VERSION").as_bytes());
+    key.update(&crate::render::fingerprint::program_fingerprint().to_le_bytes());
+    key.update(&[u8::from(safe_html)]);
+    key.digest128()
 }
 
 impl ScanCache {
@@ -117,16 +127,10 @@ pub fn resolve_all(
     mut previous: ScanCache,
     articles: &mut [Article],
 ) -> std::result::Result<(ScanCache, bool), Vec<Error>> {
-    let results: Vec<(String, Option<Scan>, Option<Error>)> = articles
+    let results: Vec<(u128, Option<Scan>, Option<Error>)> = articles
         .par_iter_mut()
         .map(|article| {
-            let key = format!(
-                "{:032x}-{}-{:x}{}",
-                article.source_hash,
-                env!("CARGO_PKG_VERSION"),
-                crate::render::fingerprint::program_fingerprint(),
-                if index.safe_html { "-safe" } else { "" }
-            );
+            let key = scan_key(article.source_hash, index.safe_html);
             match previous.scans.get(&key) {
                 Some(scan) => {
                     let error = resolve(index, article, scan);

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap;
+
 use crate::content::Article;
 use crate::content::slug::slugify;
 
@@ -45,28 +47,44 @@ pub struct Taxonomy {
 impl Taxonomy {
     /// Gathers the terms of `kind` from articles sorted newest first.
     pub fn new(kind: Kind, articles: &[Article]) -> Taxonomy {
-        let mut found: BTreeMap<String, (BTreeMap<&str, usize>, Vec<usize>)> = BTreeMap::new();
+        // Names repeat across articles: each is slugged once, and each slug numbered once.
+        let mut by_name: FxHashMap<&str, Option<usize>> = FxHashMap::default();
+        let mut by_slug: FxHashMap<String, usize> = FxHashMap::default();
+        let mut found: Vec<(String, BTreeMap<&str, usize>, Vec<usize>)> = Vec::new();
+        let mut seen = Vec::new();
         for (index, article) in articles.iter().enumerate() {
-            let names: Vec<&str> = match kind {
-                Kind::Categories => article.category.as_deref().into_iter().collect(),
-                Kind::Tags => article.tags.iter().map(String::as_str).collect(),
+            let names = match kind {
+                Kind::Categories => std::slice::from_ref(&article.category)
+                    .iter()
+                    .flatten()
+                    .collect::<Vec<_>>(),
+                Kind::Tags => article.tags.iter().collect(),
             };
-            let mut seen = Vec::new();
+            seen.clear();
             for name in names {
                 let name = name.trim();
-                let slug = term_slug(name);
-                if slug.is_empty() || seen.contains(&slug) {
+                let term = *by_name.entry(name).or_insert_with(|| {
+                    let slug = term_slug(name);
+                    (!slug.is_empty()).then(|| {
+                        *by_slug.entry(slug).or_insert_with_key(|slug| {
+                            found.push((slug.clone(), BTreeMap::new(), Vec::new()));
+                            found.len() - 1
+                        })
+                    })
+                });
+                let Some(term) = term.filter(|term| !seen.contains(term)) else {
                     continue;
-                }
-                let (spellings, list) = found.entry(slug.clone()).or_default();
+                };
+                let (_, spellings, list) = &mut found[term];
                 *spellings.entry(name).or_default() += 1;
                 list.push(index);
-                seen.push(slug);
+                seen.push(term);
             }
         }
+        found.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let terms = found
             .into_iter()
-            .map(|(slug, (spellings, articles))| {
+            .map(|(slug, spellings, articles)| {
                 let name = spellings
                     .iter()
                     .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))

@@ -202,13 +202,21 @@ impl Writer {
             written: outcomes.iter().filter(|o| o.staged).count(),
             removed: 0,
         };
-        // Whether the new cache is the last one: every file with the same entry.
-        let unchanged = self.previous.as_ref().is_some_and(|previous| {
-            previous.entries.len() == outcomes.len()
-                && outcomes
-                    .iter()
-                    .all(|o| previous.entries.get(o.path.as_os_str()) == Some(&o.entry))
-        });
+        // How many of the files the last build also made, and how many with the same entry:
+        // when every one of its files is made again, none is stale; when all have their old
+        // entries too, the new cache is the last one.
+        let (mut kept, mut same) = (0, 0);
+        if let Some(previous) = &self.previous {
+            for outcome in &outcomes {
+                if let Some(entry) = previous.entries.get(outcome.path.as_os_str()) {
+                    kept += 1;
+                    same += usize::from(*entry == outcome.entry);
+                }
+            }
+        }
+        let previous_files = self.previous.as_ref().map_or(0, |p| p.entries.len());
+        let none_stale = kept == previous_files;
+        let unchanged = self.previous.is_some() && none_stale && same == outcomes.len();
         match &self.previous {
             None => {
                 written.removed = swap_in(staging, &self.output)?;
@@ -216,7 +224,7 @@ impl Writer {
             Some(previous) => {
                 // Stale files go first: a path that turns from a file into a folder (or back)
                 // is then free when the new files move in.
-                if !unchanged {
+                if !none_stale {
                     let now: rustc_hash::FxHashSet<&std::ffi::OsStr> =
                         outcomes.iter().map(|o| o.path.as_os_str()).collect();
                     for stale in previous

@@ -396,7 +396,9 @@ pub fn archive_url(config: &Config, site: &Site, archive: usize) -> String {
 
 /// The first page of a year, month or day of an archive.
 pub fn period_url(config: &Config, site: &Site, archive: usize, period: Period) -> String {
-    format!("{}{}", archive_url(config, site, archive), period.path())
+    let mut url = archive_url(config, site, archive);
+    period.push_path(&mut url);
+    url
 }
 
 /// The first page of a category or tag.
@@ -423,7 +425,15 @@ pub fn output_path(config: &Config, url: &str) -> PathBuf {
         .trim_start_matches('/');
     let last = relative.rsplit('/').next().unwrap_or("");
     if relative.is_empty() || relative.ends_with('/') || !last.contains('.') {
-        PathBuf::from(relative.trim_end_matches('/')).join("index.html")
+        // Made as one text, as `Path::join` would make it.
+        let folder = relative.trim_end_matches('/');
+        let mut path = String::with_capacity(folder.len() + 11);
+        path.push_str(folder);
+        if !folder.is_empty() {
+            path.push(std::path::MAIN_SEPARATOR);
+        }
+        path.push_str("index.html");
+        PathBuf::from(path)
     } else {
         PathBuf::from(relative)
     }

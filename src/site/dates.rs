@@ -18,12 +18,28 @@ pub enum Period {
 impl Period {
     /// The path of the period below the archive's URL: `2017/`, `2017/09/`, `2017/09/18/`.
     pub fn path(self) -> String {
-        match self {
-            Period::Year(year) => format!("{year:04}/"),
-            Period::Month(year, month) => format!("{year:04}/{month:02}/"),
-            Period::Day(date) => {
-                format!("{:04}/{:02}/{:02}/", date.year(), date.month(), date.day())
-            }
+        let mut path = String::with_capacity(11);
+        self.push_path(&mut path);
+        path
+    }
+
+    /// Appends [`Period::path`] to `out`.
+    pub fn push_path(self, out: &mut String) {
+        use std::fmt::Write;
+        let (year, rest) = match self {
+            Period::Year(year) => (year, None),
+            Period::Month(year, month) => (year, Some((month, None))),
+            Period::Day(date) => (date.year(), Some((date.month(), Some(date.day())))),
+        };
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{year:04}/");
+        for number in rest
+            .into_iter()
+            .flat_map(|(m, d)| std::iter::once(m).chain(d))
+        {
+            out.push(char::from(b'0' + (number / 10) as u8));
+            out.push(char::from(b'0' + (number % 10) as u8));
+            out.push('/');
         }
     }
 
@@ -224,6 +240,19 @@ mod tests {
     use super::*;
     use crate::config::{Config, Overrides};
     use std::path::Path;
+
+    #[test]
+    fn period_paths_have_fixed_width_numbers() {
+        let day = NaiveDate::from_ymd_opt(2017, 9, 8).unwrap();
+        assert_eq!(Period::Year(2017).path(), "2017/");
+        assert_eq!(Period::Year(987).path(), "0987/");
+        assert_eq!(Period::Month(2017, 9).path(), "2017/09/");
+        assert_eq!(Period::Month(2017, 12).path(), "2017/12/");
+        assert_eq!(Period::Day(day).path(), "2017/09/08/");
+        let mut url = String::from("/archive/");
+        Period::Day(day.with_day(30).unwrap()).push_path(&mut url);
+        assert_eq!(url, "/archive/2017/09/30/");
+    }
 
     fn articles(dates: &[&str]) -> Vec<Article> {
         let dir = tempfile::tempdir().unwrap();

@@ -61,7 +61,7 @@ struct Walk {
 
 /// An article read for this build: from its file or from the cache, with the record to keep
 /// for the next build.
-type Parsed = std::result::Result<(Article, Option<sources::Record>, bool), Vec<Error>>;
+type Parsed = std::result::Result<(Article, Option<sources::Encoded>, bool), Vec<Error>>;
 
 /// Reads every section and article, renders their Markdown, and checks that URLs are unique.
 /// `stamps` holds the stamps of files already taken in this build. All problems found are

@@ -71,28 +71,43 @@ pub fn settled(stamp: &Stamp, started: SystemTime) -> bool {
         .is_ok_and(|age| age >= SETTLE)
 }
 
-/// The parsed articles of the last build, by source path (relative to the site root).
-#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+/// The parsed articles of the last build, by source path (relative to the site root). Each
+/// record is kept as the bytes it was stored as, and decoded only when its article is asked
+/// for: a rebuild decodes each record once, and writes the unchanged ones back as they were.
+#[derive(Debug, Default)]
 pub struct SourceCache {
     /// What parsing depends on besides the file: the program and the settings it reads.
     settings: u64,
-    /// Keyed by the path's text: hashing a `Path` walks its components.
-    #[serde(with = "crate::output::path_keys")]
-    entries: FxHashMap<OsString, Record>,
+    /// The cache file as it was read.
+    file: Vec<u8>,
+    /// Keyed by the path's text (content paths are UTF-8, as the content walk requires).
+    entries: FxHashMap<String, Stored>,
 }
+
+/// Where a record's bytes are.
+#[derive(Debug)]
+enum Stored {
+    /// In the cache file, at this range.
+    Read(std::ops::Range<usize>),
+    /// Encoded in this build.
+    Made(Vec<u8>),
+}
+
+/// The first bytes of the cache file, which name its format.
+const HEADER: &[u8] = b"bulletin parsed articles 2\n";
 
 /// One parsed article and the stamp of its file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Record {
+struct Record {
     stamp: Stamp,
     /// The section folder the file lies in.
     folder: String,
-    article: Stored,
+    article: Fields,
 }
 
 /// An article without its body; dates as seconds and nanoseconds since 1970.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Stored {
+struct Fields {
     section: String,
     title: String,
     date: (i64, u32),
@@ -146,49 +161,88 @@ impl SourceCache {
         let settings = Self::settings(config);
         Some(Self::location(config))
             .filter(|_| !config.force)
-            .and_then(|path| crate::output::load_cache::<SourceCache>(&path))
-            .filter(|cache| cache.settings == settings)
+            .and_then(|path| std::fs::read(path).ok())
+            .and_then(|file| Self::read(file, settings))
             .unwrap_or(SourceCache {
                 settings,
-                entries: FxHashMap::default(),
+                ..SourceCache::default()
             })
+    }
+
+    /// The cache in `file`: the header, the settings, the number of records, then each path
+    /// and record with their lengths before them. `None` when it is of other settings or cut.
+    fn read(file: Vec<u8>, settings: u64) -> Option<SourceCache> {
+        let mut at = HEADER.len();
+        let number = |at: &mut usize| -> Option<u64> {
+            let bytes = file.get(*at..*at + 8)?;
+            *at += 8;
+            Some(u64::from_le_bytes(bytes.try_into().ok()?))
+        };
+        if !file.starts_with(HEADER) || number(&mut at)? != settings {
+            return None;
+        }
+        let count = usize::try_from(number(&mut at)?).ok()?;
+        let mut entries = FxHashMap::default();
+        entries.reserve(count.min(file.len() / 16));
+        for _ in 0..count {
+            let length = usize::try_from(number(&mut at)?).ok()?;
+            let path = std::str::from_utf8(file.get(at..at.checked_add(length)?)?).ok()?;
+            at += length;
+            let length = usize::try_from(number(&mut at)?).ok()?;
+            let record = at..at.checked_add(length).filter(|&end| end <= file.len())?;
+            at = record.end;
+            entries.insert(path.to_string(), Stored::Read(record));
+        }
+        (at == file.len()).then_some(SourceCache {
+            settings,
+            file,
+            entries,
+        })
+    }
+
+    fn bytes<'a>(&'a self, stored: &'a Stored) -> &'a [u8] {
+        match stored {
+            Stored::Read(range) => &self.file[range.clone()],
+            Stored::Made(bytes) => bytes,
+        }
     }
 
     /// The article parsed from `path` (in the section folder `folder`) last time, if the file
     /// has not changed since.
     pub fn get(&self, config: &Config, path: &Path, folder: &str, now: Stamp) -> Option<Article> {
-        let record = self.entries.get(path.as_os_str())?;
+        let stored = self.entries.get(path.to_str()?)?;
+        let record: Record = postcard::from_bytes(self.bytes(stored)).ok()?;
         if record.stamp != now || record.folder != folder {
             return None;
         }
-        let stored = &record.article;
+        let fields = record.article;
         Some(Article {
             path: path.to_path_buf(),
-            section: stored.section.clone(),
-            title: stored.title.clone(),
-            date: date(config.timezone, stored.date)?,
-            updated: match stored.updated {
+            section: fields.section,
+            title: fields.title,
+            date: date(config.timezone, fields.date)?,
+            updated: match fields.updated {
                 Some(instant) => Some(date(config.timezone, instant)?),
                 None => None,
             },
-            slug: stored.slug.clone(),
-            url: stored.url.clone(),
-            summary: stored.summary.clone(),
-            summary_given: stored.summary_given,
-            category: stored.category.clone(),
-            tags: stored.tags.clone(),
-            author: stored.author.clone(),
-            source: stored.source.clone(),
-            draft: stored.draft,
-            aliases: stored.aliases.clone(),
-            extra: match stored.extra.as_str() {
+            slug: fields.slug,
+            url: fields.url,
+            summary: fields.summary,
+            summary_given: fields.summary_given,
+            category: fields.category,
+            tags: fields.tags,
+            author: fields.author,
+            source: fields.source,
+            draft: fields.draft,
+            aliases: fields.aliases,
+            extra: match fields.extra.as_str() {
                 "{}" => serde_json::Map::new(),
                 text => serde_json::from_str(text).ok()?,
             },
-            lang: stored.lang.clone(),
+            lang: fields.lang,
             body: std::sync::Mutex::new(None),
-            body_line: stored.body_line,
-            source_hash: stored.source_hash,
+            body_line: fields.body_line,
+            source_hash: fields.source_hash,
             rendering: Default::default(),
             link_targets: Vec::new(),
             image: None,
@@ -204,11 +258,11 @@ impl SourceCache {
         folder: &str,
         stamp: Stamp,
         started: SystemTime,
-    ) -> Option<Record> {
-        settled(&stamp, started).then(|| Record {
+    ) -> Option<Encoded> {
+        let record = settled(&stamp, started).then(|| Record {
             stamp,
             folder: folder.to_string(),
-            article: Stored {
+            article: Fields {
                 section: article.section.clone(),
                 title: article.title.clone(),
                 date: instant(&article.date),
@@ -232,18 +286,22 @@ impl SourceCache {
                 body_line: article.body_line,
                 source_hash: article.source_hash,
             },
-        })
+        })?;
+        Some(Encoded(
+            postcard::to_allocvec(&record).expect("a record encodes in memory"),
+        ))
     }
 
     /// Puts the record of a file parsed again in place of its old one; a file changed too
     /// recently to be recorded (no record) loses its old one.
-    pub fn replace(&mut self, path: &Path, record: Option<Record>) {
+    pub fn replace(&mut self, path: &Path, record: Option<Encoded>) {
+        let Some(key) = path.to_str() else { return };
         match record {
-            Some(record) => {
-                self.entries.insert(path.as_os_str().to_os_string(), record);
+            Some(Encoded(bytes)) => {
+                self.entries.insert(key.to_string(), Stored::Made(bytes));
             }
             None => {
-                self.entries.remove(path.as_os_str());
+                self.entries.remove(key);
             }
         }
     }
@@ -253,7 +311,7 @@ impl SourceCache {
         let kept: rustc_hash::FxHashSet<&std::ffi::OsStr> = paths.map(Path::as_os_str).collect();
         let before = self.entries.len();
         self.entries
-            .retain(|path, _| kept.contains(path.as_os_str()));
+            .retain(|path, _| kept.contains(std::ffi::OsStr::new(path)));
         self.entries.len() != before
     }
 
@@ -265,11 +323,28 @@ impl SourceCache {
         self.entries.is_empty()
     }
 
-    /// Records the articles of this build, through a temporary file.
+    /// Records the articles of this build, through a temporary file: the records read from
+    /// the last file are copied as they were.
     pub fn save(&self, config: &Config) -> Result<()> {
-        crate::output::save_cache(&Self::location(config), self)
+        crate::output::write_atomically(&Self::location(config), |file| {
+            use std::io::Write;
+            file.write_all(HEADER)?;
+            file.write_all(&self.settings.to_le_bytes())?;
+            file.write_all(&(self.entries.len() as u64).to_le_bytes())?;
+            for (path, stored) in &self.entries {
+                for bytes in [path.as_bytes(), self.bytes(stored)] {
+                    file.write_all(&(bytes.len() as u64).to_le_bytes())?;
+                    file.write_all(bytes)?;
+                }
+            }
+            Ok(())
+        })
     }
 }
+
+/// A freshly parsed article's record, encoded.
+#[derive(Debug)]
+pub struct Encoded(Vec<u8>);
 
 #[cfg(test)]
 mod tests {
@@ -311,6 +386,49 @@ mod tests {
         assert!(cache.get(&config, path, "notices", old).is_none());
         let fresh = stamp(&dir.path().join("bulletin.toml")).unwrap();
         assert!(SourceCache::record(&article, "news", fresh, now).is_none());
+    }
+
+    #[test]
+    fn saved_records_load_back_and_a_cut_file_is_no_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("bulletin.toml"), "").unwrap();
+        let config = Config::load(dir.path(), &Overrides::default()).unwrap();
+        let old = (10, 1_000_000_000, 7);
+        let now = SystemTime::now();
+        let parse = |name: &str, title: &str| {
+            let path = PathBuf::from(format!("content/news/{name}.md"));
+            let text =
+                format!("+++\ntitle = \"{title}\"\ndate = \"2017-09-18 10:05:20\"\n+++\nB\n");
+            let article = Article::parse(&config, &path, "news", &text).unwrap();
+            let record = SourceCache::record(&article, "news", old, now);
+            (path, record)
+        };
+        let mut cache = SourceCache::load(&config);
+        for (name, title) in [("a", "Ä"), ("b", "B")] {
+            let (path, record) = parse(name, title);
+            cache.replace(&path, record);
+        }
+        cache.save(&config).unwrap();
+        // One record read from the file, one made again: both are written back.
+        let mut cache = SourceCache::load(&config);
+        assert_eq!(cache.len(), 2);
+        let (path, record) = parse("b", "B2");
+        cache.replace(&path, record);
+        cache.save(&config).unwrap();
+        let cache = SourceCache::load(&config);
+        let title = |name: &str| {
+            let path = PathBuf::from(format!("content/news/{name}.md"));
+            cache.get(&config, &path, "news", old).map(|a| a.title)
+        };
+        assert_eq!(title("a").as_deref(), Some("Ä"));
+        assert_eq!(title("b").as_deref(), Some("B2"));
+        assert_eq!(title("c"), None);
+        let file = SourceCache::location(&config);
+        let bytes = std::fs::read(&file).unwrap();
+        std::fs::write(&file, &bytes[..bytes.len() - 1]).unwrap();
+        assert!(SourceCache::load(&config).is_empty());
+        std::fs::write(&file, [&bytes[..], b"x"].concat()).unwrap();
+        assert!(SourceCache::load(&config).is_empty());
     }
 
     #[test]

@@ -42,6 +42,8 @@ pub struct Term {
 #[derive(Debug, Default)]
 pub struct Taxonomy {
     pub terms: Vec<Term>,
+    /// Every name the articles spell a term with (trimmed), and its term.
+    names: FxHashMap<String, usize>,
 }
 
 impl Taxonomy {
@@ -81,9 +83,21 @@ impl Taxonomy {
                 seen.push(term);
             }
         }
-        found.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let terms = found
+        // Terms are sorted by slug; the names keep pointing at theirs.
+        let mut order: Vec<usize> = (0..found.len()).collect();
+        order.sort_unstable_by(|&a, &b| found[a].0.cmp(&found[b].0));
+        let mut place = vec![0; found.len()];
+        for (to, &from) in order.iter().enumerate() {
+            place[from] = to;
+        }
+        let names = by_name
             .into_iter()
+            .filter_map(|(name, term)| Some((name.to_string(), place[term?])))
+            .collect();
+        let mut found: Vec<_> = found.into_iter().map(Some).collect();
+        let terms = order
+            .into_iter()
+            .filter_map(|from| found[from].take())
             .map(|(slug, spellings, articles)| {
                 let name = spellings
                     .iter()
@@ -97,12 +111,16 @@ impl Taxonomy {
                 }
             })
             .collect();
-        Taxonomy { terms }
+        Taxonomy { terms, names }
     }
 
     /// The term a name belongs to.
     pub fn find(&self, name: &str) -> Option<&Term> {
-        let slug = term_slug(name.trim());
+        let name = name.trim();
+        if let Some(&term) = self.names.get(name) {
+            return Some(&self.terms[term]);
+        }
+        let slug = term_slug(name);
         self.terms
             .binary_search_by(|t| t.slug.as_str().cmp(&slug))
             .ok()
@@ -158,6 +176,33 @@ mod tests {
             tags.terms[0].articles,
             [0, 1],
             "an article counts once per term"
+        );
+    }
+
+    #[test]
+    fn a_term_is_found_by_any_spelling() {
+        let articles = vec![
+            article("Public Notice", &["Road", "water"], 3),
+            article("Budget", &["ROAD"], 2),
+        ];
+        let tags = Taxonomy::new(Kind::Tags, &articles);
+        assert_eq!(tags.terms.len(), 2);
+        for name in ["Road", "ROAD", " road ", "rOaD"] {
+            assert_eq!(tags.find(name).map(|t| t.slug.as_str()), Some("road"));
+        }
+        assert_eq!(
+            tags.find("Water").map(|t| t.articles.clone()),
+            Some(vec![0])
+        );
+        assert!(tags.find("fire").is_none());
+        let categories = Taxonomy::new(Kind::Categories, &articles);
+        assert_eq!(
+            categories.find("budget").map(|t| t.name.as_str()),
+            Some("Budget")
+        );
+        assert_eq!(
+            categories.find("Public Notice").map(|t| t.slug.as_str()),
+            Some("public-notice")
         );
     }
 

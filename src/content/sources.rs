@@ -22,21 +22,70 @@ pub type Stamp = (u64, u128, u128);
 
 /// A file's stamp, when it can be read.
 pub fn stamp(path: &Path) -> Option<Stamp> {
-    let meta = std::fs::metadata(path).ok()?;
-    let modified = meta
-        .modified()
-        .ok()?
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .ok()?;
     #[cfg(unix)]
-    let more = {
-        use std::os::unix::fs::MetadataExt;
-        let changed = i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec());
-        ((changed as u128) << 64) | u128::from(meta.ino())
-    };
+    return rustix::fs::stat(path)
+        .ok()
+        .and_then(|stat| from_stat(&stat));
     #[cfg(not(unix))]
-    let more = 0;
-    Some((meta.len(), modified.as_nanos(), more))
+    {
+        let meta = std::fs::metadata(path).ok()?;
+        let modified = meta
+            .modified()
+            .ok()?
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .ok()?;
+        Some((meta.len(), modified.as_nanos(), 0))
+    }
+}
+
+/// The stamp in what the system says of a file.
+#[cfg(unix)]
+fn from_stat(stat: &rustix::fs::Stat) -> Option<Stamp> {
+    // Before 1970 there is no stamp.
+    let modified = i128::from(stat.st_mtime) * 1_000_000_000 + i128::from(stat.st_mtime_nsec);
+    let modified = u128::try_from(modified).ok()?;
+    let changed = i128::from(stat.st_ctime) * 1_000_000_000 + i128::from(stat.st_ctime_nsec);
+    let more = ((changed as u128) << 64) | u128::from(stat.st_ino);
+    Some((u64::try_from(stat.st_size).ok()?, modified, more))
+}
+
+/// Stamps the files below a folder, each asked for relative to the folder, opened once: the
+/// system then does not walk the folders above it again for every file.
+pub struct Stamper {
+    root: PathBuf,
+    #[cfg(unix)]
+    folder: Option<rustix::fd::OwnedFd>,
+}
+
+impl Stamper {
+    pub fn new(root: &Path) -> Stamper {
+        Stamper {
+            root: root.to_path_buf(),
+            #[cfg(unix)]
+            folder: rustix::fs::open(
+                root,
+                rustix::fs::OFlags::PATH
+                    | rustix::fs::OFlags::DIRECTORY
+                    | rustix::fs::OFlags::CLOEXEC,
+                rustix::fs::Mode::empty(),
+            )
+            .ok(),
+        }
+    }
+
+    /// The stamp of `path`, a path below the folder (or any other path).
+    pub fn stamp(&self, path: &Path) -> Option<Stamp> {
+        #[cfg(unix)]
+        if let (Some(folder), Some(relative)) = (
+            &self.folder,
+            crate::config::relative_to(path, &self.root).filter(|r| !r.as_os_str().is_empty()),
+        ) {
+            return rustix::fs::statat(folder, relative, rustix::fs::AtFlags::empty())
+                .ok()
+                .and_then(|stat| from_stat(&stat));
+        }
+        stamp(path)
+    }
 }
 
 /// Stamps of files taken earlier in the build, by path: a file stamped once is not stamped
@@ -386,6 +435,30 @@ mod tests {
         assert!(cache.get(&config, path, "notices", old).is_none());
         let fresh = stamp(&dir.path().join("bulletin.toml")).unwrap();
         assert!(SourceCache::record(&article, "news", fresh, now).is_none());
+    }
+
+    #[test]
+    fn a_folder_stamps_its_files_as_each_is_stamped_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("news/2017")).unwrap();
+        let file = dir.path().join("news/2017/a.md");
+        std::fs::write(&file, "twelve bytes").unwrap();
+        let alone = stamp(&file).unwrap();
+        let meta = std::fs::metadata(&file).unwrap();
+        let modified = meta
+            .modified()
+            .unwrap()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap();
+        assert_eq!((alone.0, alone.1), (12, modified.as_nanos()));
+        let stamper = Stamper::new(dir.path());
+        assert_eq!(stamper.stamp(&file), Some(alone));
+        assert_eq!(stamper.stamp(&dir.path().join("news/2017/b.md")), None);
+        let elsewhere = tempfile::NamedTempFile::new().unwrap();
+        assert_eq!(stamper.stamp(elsewhere.path()), stamp(elsewhere.path()));
+        assert!(stamper.stamp(elsewhere.path()).is_some());
+        std::fs::write(&file, "thirteen byte").unwrap();
+        assert_ne!(stamper.stamp(&file), Some(alone));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::config::Config;
-use crate::content::sources::{self, stamp};
+use crate::content::sources;
 
 /// What a build records for the next one.
 #[derive(Debug, Serialize, Deserialize)]
@@ -205,9 +205,10 @@ fn stamp_tree(root: &Path, started: SystemTime) -> Tree {
         })
         .collect();
     // Folders have no stamp; a file that cannot be stamped has the empty one.
+    let stamper = sources::Stamper::new(root);
     let stamps: Vec<Option<Option<sources::Stamp>>> = listed
         .par_iter()
-        .map(|(path, is_dir)| (!is_dir).then(|| stamp(path)))
+        .map(|(path, is_dir)| (!is_dir).then(|| stamper.stamp(path)))
         .collect();
     let mut order: Vec<usize> = (0..listed.len()).collect();
     order.sort_unstable_by_key(|&i| listed[i].0.as_os_str().as_encoded_bytes());

@@ -69,7 +69,7 @@ type Parsed = std::result::Result<(Article, Option<sources::Encoded>, bool), Vec
 pub fn load(config: &Config, stamps: &sources::Stamps) -> Result<Content> {
     // The caches of the last build are read while the folders are walked.
     let (walk, (previous_sources, previous_scans)) = rayon::join(
-        || walk(config),
+        || walk(config, stamps.listing()),
         || rayon::join(|| SourceCache::load(config), || ScanCache::load(config)),
     );
     let walk = walk?;
@@ -186,32 +186,60 @@ pub fn load(config: &Config, stamps: &sources::Stamps) -> Result<Content> {
     })
 }
 
-fn walk(config: &Config) -> Result<Walk> {
+/// Finds the articles, section files and other files of `content/`, from the listing the
+/// build took as it started when there is one, else by walking the folder.
+fn walk(config: &Config, listing: Option<&[sources::Listed]>) -> Result<Walk> {
     let mut found = Walk::default();
     if !config.content_dir.is_dir() {
         return Ok(found);
     }
-    // Walked in the order the file system gives, then sorted once: walkdir's sorting parses
-    // both paths again at every comparison.
-    let entries = walkdir::WalkDir::new(&config.content_dir)
-        .min_depth(1)
-        .into_iter()
-        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
     let mut errors = Vec::new();
-    for entry in entries {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e) => {
-                let path = e.path().unwrap_or(&config.content_dir).to_path_buf();
-                errors.push(Error::at(
-                    Location::file(config.display_path(&path)),
-                    format!("cannot be read: {e}"),
-                ));
-                continue;
+    match listing {
+        Some(listing) => {
+            // As the walk below: hidden entries are left out, with all they hold.
+            let hidden = |path: &Path| {
+                crate::config::relative_to(path, &config.content_dir).is_some_and(|r| {
+                    let text = r.as_os_str().as_encoded_bytes();
+                    text.first() == Some(&b'.')
+                        || text.windows(2).any(|pair| {
+                            std::path::is_separator(char::from(pair[0])) && pair[1] == b'.'
+                        })
+                })
+            };
+            for entry in listing.iter().filter(|e| e.depth > 0 && !hidden(&e.path)) {
+                if let Err(e) = classify(config, entry, &mut found) {
+                    errors.push(e);
+                }
             }
-        };
-        if let Err(e) = classify(config, &entry, &mut found) {
-            errors.push(e);
+        }
+        None => {
+            // Walked in the order the file system gives, then sorted once: walkdir's sorting
+            // parses both paths again at every comparison.
+            let entries = walkdir::WalkDir::new(&config.content_dir)
+                .min_depth(1)
+                .into_iter()
+                .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
+            for entry in entries {
+                let entry = match entry {
+                    Ok(entry) => sources::Listed {
+                        is_dir: entry.file_type().is_dir(),
+                        is_link: entry.path_is_symlink(),
+                        depth: entry.depth(),
+                        path: entry.into_path(),
+                    },
+                    Err(e) => {
+                        let path = e.path().unwrap_or(&config.content_dir).to_path_buf();
+                        errors.push(Error::at(
+                            Location::file(config.display_path(&path)),
+                            format!("cannot be read: {e}"),
+                        ));
+                        continue;
+                    }
+                };
+                if let Err(e) = classify(config, &entry, &mut found) {
+                    errors.push(e);
+                }
+            }
         }
     }
     errors.sort_by_cached_key(|e| e.location().map(|l| path_key(&l.path)));
@@ -234,8 +262,8 @@ fn path_key(path: &Path) -> Vec<u8> {
     key
 }
 
-fn classify(config: &Config, entry: &walkdir::DirEntry, found: &mut Walk) -> Result<()> {
-    let path = entry.path();
+fn classify(config: &Config, entry: &sources::Listed, found: &mut Walk) -> Result<()> {
+    let path = entry.path.as_path();
     let shown = config.display_path(path);
     let relative = crate::config::relative_to(path, &config.content_dir)
         .expect("the walk starts in the content folder");
@@ -250,9 +278,9 @@ fn classify(config: &Config, entry: &walkdir::DirEntry, found: &mut Walk) -> Res
         .next()
         .unwrap_or("")
         .to_string();
-    let name = entry.file_name().to_string_lossy();
-    if entry.file_type().is_dir() {
-        if entry.depth() == 1 {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    if entry.is_dir {
+        if entry.depth == 1 {
             if !slug::is_safe_segment(&section) || section.starts_with('_') {
                 return Err(Error::at(
                     Location::file(shown),
@@ -264,7 +292,7 @@ fn classify(config: &Config, entry: &walkdir::DirEntry, found: &mut Walk) -> Res
         }
         return Ok(());
     }
-    if entry.path_is_symlink() && !links_inside(&config.content_dir, path) {
+    if entry.is_link && !links_inside(&config.content_dir, path) {
         return Err(Error::at(
             Location::file(shown),
             "is a link to something outside content/ that is not a file",
@@ -272,7 +300,7 @@ fn classify(config: &Config, entry: &walkdir::DirEntry, found: &mut Walk) -> Res
         .with_hint("copy the file into content/ instead of linking to it"));
     }
     let is_markdown = path.extension().is_some_and(|e| e == "md");
-    match (entry.depth(), is_markdown, name.as_ref()) {
+    match (entry.depth, is_markdown, name.as_ref()) {
         (1, true, _) => Err(Error::at(
             Location::file(shown),
             "an article must be inside a section folder",

@@ -89,21 +89,41 @@ impl Stamper {
 }
 
 /// Stamps of files taken earlier in the build, by path: a file stamped once is not stamped
-/// again. A file not among them is stamped when asked for.
+/// again. A file not among them is stamped when asked for. With them, the listing of the
+/// content folder they were taken from, when it could be read whole.
 #[derive(Debug, Default)]
-pub struct Stamps(FxHashMap<OsString, Stamp>);
+pub struct Stamps {
+    stamps: FxHashMap<OsString, Stamp>,
+    listing: Option<Vec<Listed>>,
+}
+
+/// One entry of a folder's listing, as a walk of it found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub path: PathBuf,
+    /// Folders below the walked one: 1 for its own entries.
+    pub depth: usize,
+    pub is_dir: bool,
+    /// Whether the entry itself is a symbolic link (which is never followed into a folder).
+    pub is_link: bool,
+}
 
 impl Stamps {
-    pub fn new(stamps: FxHashMap<OsString, Stamp>) -> Stamps {
-        Stamps(stamps)
+    pub fn new(stamps: FxHashMap<OsString, Stamp>, listing: Option<Vec<Listed>>) -> Stamps {
+        Stamps { stamps, listing }
     }
 
     /// The stamp of `path` as it was first taken.
     pub fn of(&self, path: &Path) -> Option<Stamp> {
-        self.0
+        self.stamps
             .get(path.as_os_str())
             .copied()
             .or_else(|| stamp(path))
+    }
+
+    /// Every entry below the folder, when it was listed without an error.
+    pub fn listing(&self) -> Option<&[Listed]> {
+        self.listing.as_deref()
     }
 }
 

@@ -196,26 +196,40 @@ fn stamp_tree(root: &Path, started: SystemTime) -> Tree {
     // Listed first, then stamped in parallel: listing reads folders, stamping each file
     // (through a link, the file it leads to). Linked folders are not entered, as the build
     // does not enter them either.
-    let listed: Vec<(PathBuf, bool)> = walkdir::WalkDir::new(root)
+    let mut whole = true;
+    let listed: Vec<sources::Listed> = walkdir::WalkDir::new(root)
         .into_iter()
         .map(|entry| match entry {
-            Ok(entry) => (entry.path().to_path_buf(), entry.file_type().is_dir()),
+            Ok(entry) => sources::Listed {
+                is_dir: entry.file_type().is_dir(),
+                is_link: entry.path_is_symlink(),
+                depth: entry.depth(),
+                path: entry.into_path(),
+            },
             // Unreadable: a marker, so that it differs from any readable state.
-            Err(_) => (PathBuf::from("?"), true),
+            Err(_) => {
+                whole = false;
+                sources::Listed {
+                    path: PathBuf::from("?"),
+                    depth: 0,
+                    is_dir: true,
+                    is_link: false,
+                }
+            }
         })
         .collect();
     // Folders have no stamp; a file that cannot be stamped has the empty one.
     let stamper = sources::Stamper::new(root);
     let stamps: Vec<Option<Option<sources::Stamp>>> = listed
         .par_iter()
-        .map(|(path, is_dir)| (!is_dir).then(|| stamper.stamp(path)))
+        .map(|entry| (!entry.is_dir).then(|| stamper.stamp(&entry.path)))
         .collect();
     let mut order: Vec<usize> = (0..listed.len()).collect();
-    order.sort_unstable_by_key(|&i| listed[i].0.as_os_str().as_encoded_bytes());
+    order.sort_unstable_by_key(|&i| listed[i].path.as_os_str().as_encoded_bytes());
     let mut digest = Xxh3::new();
     let mut settled = true;
     for i in order {
-        let name = listed[i].0.as_os_str().as_encoded_bytes();
+        let name = listed[i].path.as_os_str().as_encoded_bytes();
         digest.update(&(name.len() as u64).to_le_bytes());
         digest.update(name);
         if let Some(stamp) = stamps[i] {
@@ -227,10 +241,10 @@ fn stamp_tree(root: &Path, started: SystemTime) -> Tree {
         }
     }
     let taken = listed
-        .into_iter()
+        .iter()
         .zip(stamps)
-        .filter_map(|((path, _), stamp)| Some((path.into_os_string(), stamp.flatten()?)));
-    let stamps = sources::Stamps::new(taken.collect());
+        .filter_map(|(entry, stamp)| Some((entry.path.clone().into_os_string(), stamp.flatten()?)));
+    let stamps = sources::Stamps::new(taken.collect(), whole.then_some(listed));
     Tree {
         digest: digest.digest128(),
         settled,

@@ -398,3 +398,32 @@ fn a_root_given_with_dot_dot_still_resolves_links_between_articles() {
     let out = String::from_utf8_lossy(&checked.get_output().stdout).into_owned();
     assert!(!out.contains("broken-link"), "{out}");
 }
+
+#[test]
+fn hidden_files_and_folders_in_content_are_left_out() {
+    let article = "+++\ntitle = \"Shown\"\ndate = \"2017-09-18 10:05:20\"\n+++\nBody\n";
+    let broken = "no front matter here\n";
+    let dir = site(&[
+        ("content/news/a.md", article),
+        ("content/news/.b.md", broken),
+        ("content/news/.git/c.md", broken),
+        ("content/.old/news/d.md", broken),
+        ("content/news/2017/.e.md", broken),
+    ]);
+    build_ok(dir.path(), &[]);
+    assert!(read(dir.path(), "output/news/index.html").contains("Shown"));
+    let built = tree(&dir.path().join("output"));
+    assert!(
+        built.keys().all(|p| !p.to_string_lossy().contains(".old")),
+        "{:?}",
+        built.keys().collect::<Vec<_>>()
+    );
+    // A second build (which takes its listing from the first one's stamps) agrees.
+    write(dir.path(), "content/news/.f.md", broken.as_bytes());
+    build_ok(dir.path(), &[]);
+    bulletin()
+        .args(["check", "--root"])
+        .arg(dir.path())
+        .assert()
+        .success();
+}

@@ -363,6 +363,17 @@ impl Config {
 /// `path` without the leading folder `base`, as [`Path::strip_prefix`] gives it. Paths made by
 /// joining onto `base` are told by their text alone; others are compared part by part.
 pub fn relative_to<'a>(path: &'a Path, base: &Path) -> Option<&'a Path> {
+    // A `.` part, a name after a separator that starts with a dot, a trailing separator or a
+    // Windows verbatim prefix is left to the comparison part by part.
+    let plain = |text: &str| {
+        !text.starts_with('.')
+            && !text.starts_with(r"\\?\")
+            && !text.ends_with(std::path::is_separator)
+            && !text
+                .as_bytes()
+                .windows(2)
+                .any(|pair| std::path::is_separator(char::from(pair[0])) && pair[1] == b'.')
+    };
     let quick = path.to_str().zip(base.to_str()).and_then(|(text, base)| {
         let rest = text.strip_prefix(base)?;
         if rest.is_empty() {
@@ -370,9 +381,10 @@ pub fn relative_to<'a>(path: &'a Path, base: &Path) -> Option<&'a Path> {
         }
         let separated =
             base.ends_with(std::path::is_separator) || rest.starts_with(std::path::is_separator);
-        (separated && !base.is_empty())
+        let base_plain = plain(base.trim_end_matches(std::path::is_separator));
+        (separated && !base.is_empty() && base_plain)
             .then(|| rest.trim_start_matches(std::path::is_separator))
-            .filter(|rest| !rest.starts_with('.'))
+            .filter(|rest| plain(rest))
     });
     match quick {
         Some(rest) => Some(Path::new(rest)),
@@ -540,6 +552,11 @@ mod tests {
             ("/site//content/a.md", "/site"),
             ("/site/./content/a.md", "/site"),
             ("/site/.hidden/a.md", "/site"),
+            ("/site/content/", "/site"),
+            ("/site/a/.", "/site"),
+            ("/site/./", "/site"),
+            ("/site/x", "/site/."),
+            ("/a/../x", "/a/.."),
             ("site/content/a.md", "site"),
             ("content/a.md", ""),
             ("/a.md", "/"),
@@ -548,8 +565,8 @@ mod tests {
         for (path, base) in cases {
             let (path, base) = (Path::new(path), Path::new(base));
             assert_eq!(
-                relative_to(path, base),
-                path.strip_prefix(base).ok(),
+                relative_to(path, base).map(Path::as_os_str),
+                path.strip_prefix(base).ok().map(Path::as_os_str),
                 "{path:?} under {base:?}"
             );
         }

@@ -101,7 +101,7 @@ impl Plan {
 }
 
 /// Reads the theme and the content and lays out every page; `stamps` holds the stamps of
-/// files already taken in this build. Every problem found on the way is returned together.
+/// files already taken in this build (and the listing of `content/` they came from). Every problem found on the way is returned together.
 pub fn plan(config: &Config, stamps: &content::sources::Stamps) -> Result<Plan> {
     let theme = render::Theme::locate(config);
     let (templates, content) = rayon::join(

@@ -64,10 +64,11 @@ struct Walk {
 type Parsed = std::result::Result<(Article, Option<sources::Encoded>, bool), Vec<Error>>;
 
 /// Reads every section and article, renders their Markdown, and checks that URLs are unique.
-/// `stamps` holds the stamps of files already taken in this build. All problems found are
-/// returned together.
+/// `stamps` holds the stamps of files already taken in this build and, when it could be read
+/// whole, the listing of `content/` they were taken from. All problems found are returned
+/// together.
 pub fn load(config: &Config, stamps: &sources::Stamps) -> Result<Content> {
-    // The caches of the last build are read while the folders are walked.
+    // The caches of the last build are read while the folders are listed.
     let (walk, (previous_sources, previous_scans)) = rayon::join(
         || walk(config, stamps.listing()),
         || rayon::join(|| SourceCache::load(config), || ScanCache::load(config)),

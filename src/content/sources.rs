@@ -52,6 +52,7 @@ fn from_stat(stat: &rustix::fs::Stat) -> Option<Stamp> {
 /// Stamps the files below a folder, each asked for relative to the folder, opened once: the
 /// system then does not walk the folders above it again for every file.
 pub struct Stamper {
+    #[cfg(unix)]
     root: PathBuf,
     #[cfg(unix)]
     folder: Option<rustix::fd::OwnedFd>,
@@ -60,11 +61,12 @@ pub struct Stamper {
 impl Stamper {
     pub fn new(root: &Path) -> Stamper {
         Stamper {
+            #[cfg(unix)]
             root: root.to_path_buf(),
             #[cfg(unix)]
             folder: rustix::fs::open(
                 root,
-                rustix::fs::OFlags::PATH
+                rustix::fs::OFlags::RDONLY
                     | rustix::fs::OFlags::DIRECTORY
                     | rustix::fs::OFlags::CLOEXEC,
                 rustix::fs::Mode::empty(),
@@ -121,7 +123,7 @@ impl Stamps {
             .or_else(|| stamp(path))
     }
 
-    /// Every entry below the folder, when it was listed without an error.
+    /// The folder (at depth 0) and every entry below it, when it was listed without an error.
     pub fn listing(&self) -> Option<&[Listed]> {
         self.listing.as_deref()
     }

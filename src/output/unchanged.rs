@@ -40,7 +40,7 @@ pub struct Counts {
 #[derive(Debug)]
 pub struct Inputs {
     key: u128,
-    /// The stamps of the files under `content/`, which the build reads next.
+    /// The stamps of the files under `content/`, which the build reads next, with its listing.
     content: sources::Stamps,
     /// Whether every input has [`sources::settled`]: a file changed within the same tick of
     /// the file system's clock as the build could keep its stamp, so then nothing is recorded.
@@ -110,7 +110,8 @@ impl Inputs {
         }
     }
 
-    /// The stamps of the files under `content/`, as they were when the build started.
+    /// The stamps of the files under `content/`, as they were when the build started, and the
+    /// listing they were taken from.
     pub fn stamps(&self) -> &sources::Stamps {
         &self.content
     }
@@ -187,7 +188,7 @@ struct Tree {
     digest: u128,
     /// Whether all of it has [`sources::settled`].
     settled: bool,
-    /// The stamp of every file.
+    /// The stamp of every file, and the listing when every entry could be read.
     stamps: sources::Stamps,
 }
 

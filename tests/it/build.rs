@@ -418,7 +418,8 @@ fn hidden_files_and_folders_in_content_are_left_out() {
         "{:?}",
         built.keys().collect::<Vec<_>>()
     );
-    // A second build (which takes its listing from the first one's stamps) agrees.
+    // A rebuild lists the folder as it starts, like the first build; `check` walks it, and
+    // agrees.
     write(dir.path(), "content/news/.f.md", broken.as_bytes());
     build_ok(dir.path(), &[]);
     bulletin()

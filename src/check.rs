@@ -134,7 +134,7 @@ impl Checked {
 pub fn run(config: &Config) -> Checked {
     let started = Instant::now();
     let mut checked = Checked::default();
-    match crate::plan(config, &Default::default()) {
+    match crate::plan(config, None) {
         Err(error) => checked.problems = Problem::from_error(&error),
         Ok(plan) => {
             checked.articles = plan.site.articles.len();

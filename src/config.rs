@@ -360,19 +360,23 @@ impl Config {
     }
 }
 
+/// Whether a part of the path `text` starts with a dot: `.`, `..`, or a hidden name.
+pub fn has_dot_part(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(at, &byte)| {
+        byte == b'.' && (at == 0 || std::path::is_separator(char::from(bytes[at - 1])))
+    })
+}
+
 /// `path` without the leading folder `base`, as [`Path::strip_prefix`] gives it. Paths made by
 /// joining onto `base` are told by their text alone; others are compared part by part.
 pub fn relative_to<'a>(path: &'a Path, base: &Path) -> Option<&'a Path> {
-    // A `.` part, a name after a separator that starts with a dot, a trailing separator or a
-    // Windows verbatim prefix is left to the comparison part by part.
-    let plain = |text: &str| {
-        !text.starts_with('.')
-            && !text.starts_with(r"\\?\")
-            && !text.ends_with(std::path::is_separator)
-            && !text
-                .as_bytes()
-                .windows(2)
-                .any(|pair| std::path::is_separator(char::from(pair[0])) && pair[1] == b'.')
+    // A `.` part, a name that starts with a dot, a trailing separator or a Windows verbatim
+    // prefix is left to the comparison part by part.
+    let odd = |text: &str| {
+        text.ends_with(std::path::is_separator)
+            || has_dot_part(text)
+            || (cfg!(windows) && text.starts_with(r"\\?\"))
     };
     let quick = path.to_str().zip(base.to_str()).and_then(|(text, base)| {
         let rest = text.strip_prefix(base)?;
@@ -381,10 +385,10 @@ pub fn relative_to<'a>(path: &'a Path, base: &Path) -> Option<&'a Path> {
         }
         let separated =
             base.ends_with(std::path::is_separator) || rest.starts_with(std::path::is_separator);
-        let base_plain = plain(base.trim_end_matches(std::path::is_separator));
+        let base_plain = !odd(base.trim_end_matches(std::path::is_separator));
         (separated && !base.is_empty() && base_plain)
             .then(|| rest.trim_start_matches(std::path::is_separator))
-            .filter(|rest| plain(rest))
+            .filter(|rest| !odd(rest))
     });
     match quick {
         Some(rest) => Some(Path::new(rest)),

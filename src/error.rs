@@ -162,6 +162,13 @@ impl Error {
         }
     }
 
+    /// Every problem's message, a line each, for tests to look into.
+    #[cfg(test)]
+    pub fn lines(&self) -> String {
+        let lines: Vec<String> = self.problems().iter().map(|e| e.to_string()).collect();
+        lines.join("\n")
+    }
+
     /// The process exit code: 2 for usage errors, 1 for everything else.
     pub fn exit_code(&self) -> i32 {
         match self {

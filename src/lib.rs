@@ -100,9 +100,10 @@ impl Plan {
     }
 }
 
-/// Reads the theme and the content and lays out every page; `stamps` holds the stamps of
-/// files already taken in this build (and the listing of `content/` they came from). Every problem found on the way is returned together.
-pub fn plan(config: &Config, stamps: &content::sources::Stamps) -> Result<Plan> {
+/// Reads the theme and the content and lays out every page; `listing` is the listing of
+/// `content/` this build took, with the stamps of its files, when it could read it whole.
+/// Every problem found on the way is returned together.
+pub fn plan(config: &Config, listing: Option<&[content::sources::Listed]>) -> Result<Plan> {
     let theme = render::Theme::locate(config);
     let (templates, content) = rayon::join(
         || {
@@ -111,7 +112,7 @@ pub fn plan(config: &Config, stamps: &content::sources::Stamps) -> Result<Plan> 
                 .ok()
                 .map(|t| render::Templates::load(config, t))
         },
-        || content::load(config, stamps),
+        || content::load(config, listing),
     );
     let (theme, mut templates, mut content) = match (theme, templates, content) {
         (Ok(theme), Some(Ok(templates)), Ok(content)) => (theme, templates, content),
@@ -178,7 +179,7 @@ pub fn build(config: &Config, progress: &dyn Progress) -> Result<Report> {
             unchanged: true,
         });
     }
-    let (plan, writer) = rayon::join(|| plan(config, inputs.stamps()), || Writer::start(config));
+    let (plan, writer) = rayon::join(|| plan(config, inputs.content()), || Writer::start(config));
     let (plan, mut writer) = (plan?, writer?);
     writer.make_folders(&plan.paths)?;
     let phases_before_render = started.elapsed();

@@ -88,7 +88,7 @@ fn refuse_taken_url(
     let url = expand_permalink(&config.permalink, &config.base_path, section, date, slug);
     let mut all = config.clone();
     all.drafts = true;
-    let existing = content::load(&all, &Default::default())?;
+    let existing = content::load(&all, None)?;
     match existing.articles.iter().find(|a| a.url == url) {
         Some(article) => Err(Error::at(
             Location::file(&article.path),

@@ -52,7 +52,7 @@ pub struct HeldBack {
 #[derive(Debug, Default)]
 struct Walk {
     /// Markdown files with their section folder.
-    articles: Vec<(PathBuf, String)>,
+    articles: Vec<(PathBuf, String, Option<sources::Stamp>)>,
     /// `_section.toml` files by section name; `None` for folders without one.
     sections: BTreeMap<String, Option<PathBuf>>,
     /// Every other file, relative to the root, for attachments.
@@ -64,13 +64,12 @@ struct Walk {
 type Parsed = std::result::Result<(Article, Option<sources::Encoded>, bool), Vec<Error>>;
 
 /// Reads every section and article, renders their Markdown, and checks that URLs are unique.
-/// `stamps` holds the stamps of files already taken in this build and, when it could be read
-/// whole, the listing of `content/` they were taken from. All problems found are returned
-/// together.
-pub fn load(config: &Config, stamps: &sources::Stamps) -> Result<Content> {
+/// `listing` is the listing of `content/` this build took, with the stamps of its files, when
+/// it could read it whole. All problems found are returned together.
+pub fn load(config: &Config, listing: Option<&[sources::Listed]>) -> Result<Content> {
     // The caches of the last build are read while the folders are listed.
     let (walk, (previous_sources, previous_scans)) = rayon::join(
-        || walk(config, stamps.listing()),
+        || walk(config, listing),
         || rayon::join(|| SourceCache::load(config), || ScanCache::load(config)),
     );
     let walk = walk?;
@@ -91,9 +90,9 @@ pub fn load(config: &Config, stamps: &sources::Stamps) -> Result<Content> {
     let parsed: Vec<Parsed> = walk
         .articles
         .par_iter()
-        .map(|(path, section)| {
+        .map(|(path, section, stamp)| {
             let shown = config.display_path(path);
-            let stamp = stamps.of(path);
+            let stamp = stamp.or_else(|| sources::stamp(path));
             if let Some(article) =
                 stamp.and_then(|stamp| previous_sources.get(config, shown, section, stamp))
             {
@@ -150,7 +149,7 @@ pub fn load(config: &Config, stamps: &sources::Stamps) -> Result<Content> {
         && sources.keep_only(
             walk.articles
                 .iter()
-                .map(|(path, _)| config.display_path(path)),
+                .map(|(path, _, _)| config.display_path(path)),
         );
     let sources = (reparsed || forgot).then_some(sources);
     errors.extend(check_unique_urls(&articles));
@@ -199,13 +198,8 @@ fn walk(config: &Config, listing: Option<&[sources::Listed]>) -> Result<Walk> {
         Some(listing) => {
             // As the walk below: hidden entries are left out, with all they hold.
             let hidden = |path: &Path| {
-                crate::config::relative_to(path, &config.content_dir).is_some_and(|r| {
-                    let text = r.as_os_str().as_encoded_bytes();
-                    text.first() == Some(&b'.')
-                        || text.windows(2).any(|pair| {
-                            std::path::is_separator(char::from(pair[0])) && pair[1] == b'.'
-                        })
-                })
+                crate::config::relative_to(path, &config.content_dir)
+                    .is_some_and(|r| crate::config::has_dot_part(&r.to_string_lossy()))
             };
             for entry in listing.iter().filter(|e| e.depth > 0 && !hidden(&e.path)) {
                 if let Err(e) = classify(config, entry, &mut found) {
@@ -222,12 +216,7 @@ fn walk(config: &Config, listing: Option<&[sources::Listed]>) -> Result<Walk> {
                 .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
             for entry in entries {
                 let entry = match entry {
-                    Ok(entry) => sources::Listed {
-                        is_dir: entry.file_type().is_dir(),
-                        is_link: entry.path_is_symlink(),
-                        depth: entry.depth(),
-                        path: entry.into_path(),
-                    },
+                    Ok(entry) => sources::Listed::from(entry),
                     Err(e) => {
                         let path = e.path().unwrap_or(&config.content_dir).to_path_buf();
                         errors.push(Error::at(
@@ -247,7 +236,7 @@ fn walk(config: &Config, listing: Option<&[sources::Listed]>) -> Result<Walk> {
     Error::collect(errors)?;
     found
         .articles
-        .sort_by_cached_key(|(path, _)| path_key(path));
+        .sort_by_cached_key(|(path, _, _)| path_key(path));
     Ok(found)
 }
 
@@ -317,7 +306,9 @@ fn classify(config: &Config, entry: &sources::Listed, found: &mut Walk) -> Resul
             "a section file is only read at the top of a section folder",
         )),
         (_, true, _) => {
-            found.articles.push((path.to_path_buf(), section));
+            found
+                .articles
+                .push((path.to_path_buf(), section, entry.stamp));
             Ok(())
         }
         (_, false, _) => {

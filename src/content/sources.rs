@@ -3,7 +3,6 @@
 //! an article taken from here stays on disk until a page needs it.
 
 use rustc_hash::FxHashMap;
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -49,83 +48,41 @@ fn from_stat(stat: &rustix::fs::Stat) -> Option<Stamp> {
     Some((u64::try_from(stat.st_size).ok()?, modified, more))
 }
 
-/// Stamps the files below a folder, each asked for relative to the folder, opened once: the
-/// system then does not walk the folders above it again for every file.
-pub struct Stamper {
+/// The stamp of `path`, asked for relative to `folder` when it lies below it.
+pub fn stamp_below(folder: &crate::output::present::Folder, path: &Path) -> Option<Stamp> {
     #[cfg(unix)]
-    root: PathBuf,
-    #[cfg(unix)]
-    folder: Option<rustix::fd::OwnedFd>,
-}
-
-impl Stamper {
-    pub fn new(root: &Path) -> Stamper {
-        Stamper {
-            #[cfg(unix)]
-            root: root.to_path_buf(),
-            #[cfg(unix)]
-            folder: rustix::fs::open(
-                root,
-                rustix::fs::OFlags::RDONLY
-                    | rustix::fs::OFlags::DIRECTORY
-                    | rustix::fs::OFlags::CLOEXEC,
-                rustix::fs::Mode::empty(),
-            )
-            .ok(),
-        }
+    if let Some(relative) =
+        crate::config::relative_to(path, folder.root()).filter(|r| !r.as_os_str().is_empty())
+    {
+        return folder.stat(relative).and_then(|stat| from_stat(&stat));
     }
-
-    /// The stamp of `path`, a path below the folder (or any other path).
-    pub fn stamp(&self, path: &Path) -> Option<Stamp> {
-        #[cfg(unix)]
-        if let (Some(folder), Some(relative)) = (
-            &self.folder,
-            crate::config::relative_to(path, &self.root).filter(|r| !r.as_os_str().is_empty()),
-        ) {
-            return rustix::fs::statat(folder, relative, rustix::fs::AtFlags::empty())
-                .ok()
-                .and_then(|stat| from_stat(&stat));
-        }
-        stamp(path)
-    }
+    #[cfg(not(unix))]
+    let _ = folder;
+    stamp(path)
 }
 
-/// Stamps of files taken earlier in the build, by path: a file stamped once is not stamped
-/// again. A file not among them is stamped when asked for. With them, the listing of the
-/// content folder they were taken from, when it could be read whole.
-#[derive(Debug, Default)]
-pub struct Stamps {
-    stamps: FxHashMap<OsString, Stamp>,
-    listing: Option<Vec<Listed>>,
-}
-
-/// One entry of a folder's listing, as a walk of it found it.
+/// One entry of a folder's listing, as a walk of it found it, with the stamp of a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listed {
     pub path: PathBuf,
-    /// Folders below the walked one: 1 for its own entries.
+    /// Folders below the walked one: 0 for the folder itself, 1 for its own entries.
     pub depth: usize,
     pub is_dir: bool,
     /// Whether the entry itself is a symbolic link (which is never followed into a folder).
     pub is_link: bool,
+    /// A file's stamp, once taken; none for a folder or a file that could not be stamped.
+    pub stamp: Option<Stamp>,
 }
 
-impl Stamps {
-    pub fn new(stamps: FxHashMap<OsString, Stamp>, listing: Option<Vec<Listed>>) -> Stamps {
-        Stamps { stamps, listing }
-    }
-
-    /// The stamp of `path` as it was first taken.
-    pub fn of(&self, path: &Path) -> Option<Stamp> {
-        self.stamps
-            .get(path.as_os_str())
-            .copied()
-            .or_else(|| stamp(path))
-    }
-
-    /// The folder (at depth 0) and every entry below it, when it was listed without an error.
-    pub fn listing(&self) -> Option<&[Listed]> {
-        self.listing.as_deref()
+impl From<walkdir::DirEntry> for Listed {
+    fn from(entry: walkdir::DirEntry) -> Listed {
+        Listed {
+            is_dir: entry.file_type().is_dir(),
+            is_link: entry.path_is_symlink(),
+            depth: entry.depth(),
+            path: entry.into_path(),
+            stamp: None,
+        }
     }
 }
 
@@ -473,14 +430,32 @@ mod tests {
             .duration_since(SystemTime::UNIX_EPOCH)
             .unwrap();
         assert_eq!((alone.0, alone.1), (12, modified.as_nanos()));
-        let stamper = Stamper::new(dir.path());
-        assert_eq!(stamper.stamp(&file), Some(alone));
-        assert_eq!(stamper.stamp(&dir.path().join("news/2017/b.md")), None);
+        let folder = crate::output::present::Folder::open(dir.path());
+        assert_eq!(stamp_below(&folder, &file), Some(alone));
+        assert_eq!(
+            stamp_below(&folder, &dir.path().join("news/2017/b.md")),
+            None
+        );
         let elsewhere = tempfile::NamedTempFile::new().unwrap();
-        assert_eq!(stamper.stamp(elsewhere.path()), stamp(elsewhere.path()));
-        assert!(stamper.stamp(elsewhere.path()).is_some());
+        assert_eq!(
+            stamp_below(&folder, elsewhere.path()),
+            stamp(elsewhere.path())
+        );
+        assert!(stamp_below(&folder, elsewhere.path()).is_some());
         std::fs::write(&file, "thirteen byte").unwrap();
-        assert_ne!(stamper.stamp(&file), Some(alone));
+        assert_ne!(stamp_below(&folder, &file), Some(alone));
+    }
+
+    /// The stamp of a file that settled long ago.
+    const OLD: Stamp = (10, 1_000_000_000, 7);
+
+    /// The path and record of `content/news/<name>.md`, titled `title`, stamped [`OLD`].
+    fn record_of(config: &Config, name: &str, title: &str) -> (PathBuf, Option<Encoded>) {
+        let path = PathBuf::from(format!("content/news/{name}.md"));
+        let text = format!("+++\ntitle = \"{title}\"\ndate = \"2017-09-18 10:05:20\"\n+++\nB\n");
+        let article = Article::parse(config, &path, "news", &text).unwrap();
+        let record = SourceCache::record(&article, "news", OLD, SystemTime::now());
+        (path, record)
     }
 
     #[test]
@@ -488,16 +463,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("bulletin.toml"), "").unwrap();
         let config = Config::load(dir.path(), &Overrides::default()).unwrap();
-        let old = (10, 1_000_000_000, 7);
-        let now = SystemTime::now();
-        let parse = |name: &str, title: &str| {
-            let path = PathBuf::from(format!("content/news/{name}.md"));
-            let text =
-                format!("+++\ntitle = \"{title}\"\ndate = \"2017-09-18 10:05:20\"\n+++\nB\n");
-            let article = Article::parse(&config, &path, "news", &text).unwrap();
-            let record = SourceCache::record(&article, "news", old, now);
-            (path, record)
-        };
+        let old = OLD;
+        let parse = |name: &str, title: &str| record_of(&config, name, title);
         let mut cache = SourceCache::load(&config);
         for (name, title) in [("a", "Ä"), ("b", "B")] {
             let (path, record) = parse(name, title);
@@ -531,15 +498,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("bulletin.toml"), "").unwrap();
         let config = Config::load(dir.path(), &Overrides::default()).unwrap();
-        let old = (10, 1_000_000_000, 7);
-        let now = SystemTime::now();
+        let old = OLD;
         let mut cache = SourceCache::default();
         for name in ["a", "b", "c"] {
-            let path = PathBuf::from(format!("content/news/{name}.md"));
-            let text =
-                format!("+++\ntitle = \"{name}\"\ndate = \"2017-09-18 10:05:20\"\n+++\nBody\n");
-            let article = Article::parse(&config, &path, "news", &text).unwrap();
-            cache.replace(&path, SourceCache::record(&article, "news", old, now));
+            let (path, record) = record_of(&config, name, name);
+            cache.replace(&path, record);
         }
         assert_eq!(cache.len(), 3);
         let a = Path::new("content/news/a.md");

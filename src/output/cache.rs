@@ -20,7 +20,7 @@ pub struct Entry {
 pub struct Cache {
     /// Keyed by the path's text: hashing a `Path` walks its components, which is slow for
     /// tens of thousands of files.
-    #[serde(with = "super::path_keys")]
+    #[serde(deserialize_with = "super::path_keys::deserialize")]
     pub entries: rustc_hash::FxHashMap<OsString, Entry>,
 }
 
@@ -98,7 +98,13 @@ mod tests {
     fn entries_saved_from_a_list_load_as_a_cache() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(".output.bulletin-cache");
-        let list = [("a/index.html", 1u128, 2u128), ("b/c/index.html", 3, 4)];
+        // Paths are written as their bytes: non-ASCII and empty ones come back as they were.
+        let list = [
+            ("a/index.html", 1u128, 2u128),
+            ("b/c/index.html", 3, 4),
+            ("é/ü.html", u128::MAX, 0),
+            ("", 0, u128::MAX),
+        ];
         Cache::save(
             &path,
             list.iter()

@@ -273,11 +273,7 @@ mod tests {
         ];
         let text = check_collisions(&config, &pages, &clashing)
             .unwrap_err()
-            .problems()
-            .iter()
-            .map(|e| e.to_string())
-            .collect::<Vec<_>>()
-            .join("\n");
+            .lines();
         assert!(
             text.contains("static/news/index.html: would be written to news/index.html, as a generated page is"),
             "{text}"

@@ -1,7 +1,8 @@
 //! Maps keyed by file paths, as the caches hold them, written with each path as one run of
 //! bytes. Serde's own form of an `OsString` is a list of single bytes, which costs a call per
 //! byte to write and to read: tens of thousands of paths made that a tenth of a rebuild.
-//! Use with `#[serde(with = "crate::output::path_keys")]`.
+//! Read with `#[serde(deserialize_with = "crate::output::path_keys::deserialize")]`, written
+//! with [`Key`].
 
 use std::ffi::{OsStr, OsString};
 use std::marker::PhantomData;
@@ -17,13 +18,6 @@ impl Serialize for Key<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_bytes(self.0.as_encoded_bytes())
     }
-}
-
-pub fn serialize<V: Serialize, S: Serializer>(
-    map: &FxHashMap<OsString, V>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    s.collect_map(map.iter().map(|(path, value)| (Key(path), value)))
 }
 
 pub fn deserialize<'de, V: Deserialize<'de>, D: Deserializer<'de>>(
@@ -80,27 +74,5 @@ impl Visitor<'_> for KeyBytes {
         #[cfg(not(unix))]
         let path = OsString::from(String::from_utf8(bytes).map_err(E::custom)?);
         Ok(OwnedKey(path))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-    struct Held {
-        #[serde(with = "super")]
-        map: FxHashMap<OsString, u32>,
-    }
-
-    #[test]
-    fn path_keyed_maps_survive_a_round_trip() {
-        let mut map = FxHashMap::default();
-        map.insert(OsString::from("news/2017/09/18/a/index.html"), 1);
-        map.insert(OsString::from("é/ü.html"), u32::MAX);
-        map.insert(OsString::new(), 0);
-        let held = Held { map };
-        let bytes = postcard::to_allocvec(&held).unwrap();
-        assert_eq!(postcard::from_bytes::<Held>(&bytes).unwrap(), held);
     }
 }

@@ -1,23 +1,24 @@
-//! Whether the files of the last build are still in the output folder. A rebuild asks this of
-//! every file it would keep. Each question is answered relative to the output folder, opened
-//! once, so the system does not walk the folders above it again for every file: on an archive
-//! of tens of thousands of pages, that walk is most of the cost of the question.
+//! Questions about the files below a folder: whether the files of the last build are still in
+//! the output, and the stamps of the sources. A rebuild asks them of every file. Each is asked
+//! relative to the folder, opened once, so the system does not walk the folders above it
+//! again for every file: on an archive of tens of thousands of files, that walk is most of
+//! the cost of the question.
 
 use std::path::{Path, PathBuf};
 
-/// The output folder, opened for questions about its files.
-pub struct Present {
+/// A folder, opened for questions about its files.
+pub struct Folder {
     root: PathBuf,
     #[cfg(unix)]
-    folder: Option<rustix::fd::OwnedFd>,
+    opened: Option<rustix::fd::OwnedFd>,
 }
 
-impl Present {
-    pub fn new(root: &Path) -> Present {
-        Present {
+impl Folder {
+    pub fn open(root: &Path) -> Folder {
+        Folder {
             root: root.to_path_buf(),
             #[cfg(unix)]
-            folder: rustix::fs::open(
+            opened: rustix::fs::open(
                 root,
                 rustix::fs::OFlags::RDONLY
                     | rustix::fs::OFlags::DIRECTORY
@@ -28,17 +29,28 @@ impl Present {
         }
     }
 
-    /// Whether `relative` (a path inside the output folder) is a file, or a link to one.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// What the system says of `relative` (a path inside the folder; through a link, of the
+    /// file it leads to), when it exists.
+    #[cfg(unix)]
+    pub fn stat(&self, relative: &Path) -> Option<rustix::fs::Stat> {
+        match &self.opened {
+            Some(folder) => rustix::fs::statat(folder, relative, rustix::fs::AtFlags::empty()),
+            None => rustix::fs::stat(self.root.join(relative)),
+        }
+        .ok()
+    }
+
+    /// Whether `relative` (a path inside the folder) is a file, or a link to one.
     pub fn has_file(&self, relative: &Path) -> bool {
         #[cfg(unix)]
-        if let Some(folder) = &self.folder {
-            return rustix::fs::statat(folder, relative, rustix::fs::AtFlags::empty()).is_ok_and(
-                |stat| {
-                    rustix::fs::FileType::from_raw_mode(stat.st_mode)
-                        == rustix::fs::FileType::RegularFile
-                },
-            );
-        }
+        return self.stat(relative).is_some_and(|stat| {
+            rustix::fs::FileType::from_raw_mode(stat.st_mode) == rustix::fs::FileType::RegularFile
+        });
+        #[cfg(not(unix))]
         self.root.join(relative).is_file()
     }
 }
@@ -52,11 +64,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("news/a")).unwrap();
         std::fs::write(dir.path().join("news/a/index.html"), "x").unwrap();
-        let present = Present::new(dir.path());
+        let present = Folder::open(dir.path());
         assert!(present.has_file(Path::new("news/a/index.html")));
         assert!(!present.has_file(Path::new("news/a")));
         assert!(!present.has_file(Path::new("news/b/index.html")));
-        let gone = Present::new(&dir.path().join("missing"));
+        let gone = Folder::open(&dir.path().join("missing"));
         assert!(!gone.has_file(Path::new("news/a/index.html")));
     }
 }

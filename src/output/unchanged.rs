@@ -40,8 +40,9 @@ pub struct Counts {
 #[derive(Debug)]
 pub struct Inputs {
     key: u128,
-    /// The stamps of the files under `content/`, which the build reads next, with its listing.
-    content: sources::Stamps,
+    /// The listing of `content/`, which the build reads next, with the stamp of every file;
+    /// none when an entry could not be read.
+    content: Option<Vec<sources::Listed>>,
     /// Whether every input has [`sources::settled`]: a file changed within the same tick of
     /// the file system's clock as the build could keep its stamp, so then nothing is recorded.
     settled: bool,
@@ -95,12 +96,12 @@ impl Inputs {
             .map(|source| stamp_tree(source, started))
             .collect();
         let mut settled = true;
-        let mut content = Default::default();
+        let mut content = None;
         for (root, tree) in roots.iter().zip(trees) {
             settings.update(&tree.digest.to_le_bytes());
             settled &= tree.settled;
             if *root == config.content_dir {
-                content = tree.stamps;
+                content = tree.listing;
             }
         }
         Inputs {
@@ -110,10 +111,10 @@ impl Inputs {
         }
     }
 
-    /// The stamps of the files under `content/`, as they were when the build started, and the
-    /// listing they were taken from.
-    pub fn stamps(&self) -> &sources::Stamps {
-        &self.content
+    /// The listing of `content/` with the stamps of its files, as they were when the build
+    /// started; none when an entry could not be read.
+    pub fn content(&self) -> Option<&[sources::Listed]> {
+        self.content.as_deref()
     }
 
     /// The last build's report when it had these inputs and its output is intact.
@@ -132,7 +133,7 @@ impl Inputs {
             return None;
         }
         let files: Vec<&str> = record.files.lines().collect();
-        let output = super::present::Present::new(&config.output_dir);
+        let output = super::present::Folder::open(&config.output_dir);
         let all_there = files
             .par_iter()
             .all(|file| output.has_file(Path::new(file)));
@@ -188,8 +189,8 @@ struct Tree {
     digest: u128,
     /// Whether all of it has [`sources::settled`].
     settled: bool,
-    /// The stamp of every file, and the listing when every entry could be read.
-    stamps: sources::Stamps,
+    /// Every entry with the stamp of every file, when every entry could be read.
+    listing: Option<Vec<sources::Listed>>,
 }
 
 /// Stamps everything under `root` (or `root` itself when it is a file) at `started`.
@@ -198,57 +199,47 @@ fn stamp_tree(root: &Path, started: SystemTime) -> Tree {
     // (through a link, the file it leads to). Linked folders are not entered, as the build
     // does not enter them either.
     let mut whole = true;
-    let listed: Vec<sources::Listed> = walkdir::WalkDir::new(root)
+    let mut listed: Vec<sources::Listed> = walkdir::WalkDir::new(root)
         .into_iter()
-        .map(|entry| match entry {
-            Ok(entry) => sources::Listed {
-                is_dir: entry.file_type().is_dir(),
-                is_link: entry.path_is_symlink(),
-                depth: entry.depth(),
-                path: entry.into_path(),
-            },
-            // Unreadable: a marker, so that it differs from any readable state.
-            Err(_) => {
+        .map(|entry| {
+            entry.map(sources::Listed::from).unwrap_or_else(|_| {
+                // Unreadable: a marker, so that it differs from any readable state.
                 whole = false;
                 sources::Listed {
                     path: PathBuf::from("?"),
                     depth: 0,
                     is_dir: true,
                     is_link: false,
+                    stamp: None,
                 }
-            }
+            })
         })
         .collect();
     // Folders have no stamp; a file that cannot be stamped has the empty one.
-    let stamper = sources::Stamper::new(root);
-    let stamps: Vec<Option<Option<sources::Stamp>>> = listed
-        .par_iter()
-        .map(|entry| (!entry.is_dir).then(|| stamper.stamp(&entry.path)))
-        .collect();
+    let folder = super::present::Folder::open(root);
+    listed
+        .par_iter_mut()
+        .filter(|entry| !entry.is_dir)
+        .for_each(|entry| entry.stamp = sources::stamp_below(&folder, &entry.path));
     let mut order: Vec<usize> = (0..listed.len()).collect();
     order.sort_unstable_by_key(|&i| listed[i].path.as_os_str().as_encoded_bytes());
     let mut digest = Xxh3::new();
     let mut settled = true;
-    for i in order {
-        let name = listed[i].path.as_os_str().as_encoded_bytes();
+    for entry in order.into_iter().map(|i| &listed[i]) {
+        let name = entry.path.as_os_str().as_encoded_bytes();
         digest.update(&(name.len() as u64).to_le_bytes());
         digest.update(name);
-        if let Some(stamp) = stamps[i] {
-            let stamp @ (len, modified, more) = stamp.unwrap_or_default();
+        if !entry.is_dir {
+            let stamp @ (len, modified, more) = entry.stamp.unwrap_or_default();
             digest.update(&len.to_le_bytes());
             digest.update(&modified.to_le_bytes());
             digest.update(&more.to_le_bytes());
             settled &= sources::settled(&stamp, started);
         }
     }
-    let taken = listed
-        .iter()
-        .zip(stamps)
-        .filter_map(|(entry, stamp)| Some((entry.path.clone().into_os_string(), stamp.flatten()?)));
-    let stamps = sources::Stamps::new(taken.collect(), whole.then_some(listed));
     Tree {
         digest: digest.digest128(),
         settled,
-        stamps,
+        listing: whole.then_some(listed),
     }
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use xxhash_rust::xxh3::xxh3_128;
 
 use super::cache::{Cache, Entry};
-use super::present::Present;
+use super::present::Folder;
 use crate::config::Config;
 use crate::error::{Error, Result};
 
@@ -44,7 +44,7 @@ pub struct Writer {
     /// The last build's cache, when the output folder is known to be made by it.
     previous: Option<Cache>,
     /// The output folder, to tell whether the last build's files are still there.
-    present: Present,
+    present: Folder,
     /// Whether every folder the pages need exists in the staging folder already.
     folders_made: bool,
 }
@@ -68,7 +68,7 @@ impl Writer {
             None
         };
         Ok(Writer {
-            present: Present::new(&output),
+            present: Folder::open(&output),
             output,
             staging: Some(staging),
             previous,
@@ -81,7 +81,7 @@ impl Writer {
     pub fn dry(config: &Config) -> Writer {
         Writer {
             output: config.output_dir.clone(),
-            present: Present::new(&config.output_dir),
+            present: Folder::open(&config.output_dir),
             staging: None,
             previous: None,
             folders_made: false,

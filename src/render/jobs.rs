@@ -527,11 +527,7 @@ mod tests {
             .collect();
         let text = check_unique_paths(&config, &site, &jobs, &paths)
             .unwrap_err()
-            .problems()
-            .iter()
-            .map(|e| e.to_string())
-            .collect::<Vec<_>>()
-            .join("\n");
+            .lines();
         assert_eq!(text.matches("needs the folder a/b,").count(), 2, "{text}");
         assert!(!text.contains("folder a,"), "{text}");
         let fine: Vec<PathBuf> = ["a/b/x.html", "a/c", "a/b/c/y.html", "a/z.html"]

@@ -56,11 +56,8 @@ impl Taxonomy {
         let mut seen = Vec::new();
         for (index, article) in articles.iter().enumerate() {
             let names = match kind {
-                Kind::Categories => std::slice::from_ref(&article.category)
-                    .iter()
-                    .flatten()
-                    .collect::<Vec<_>>(),
-                Kind::Tags => article.tags.iter().collect(),
+                Kind::Categories => article.category.as_slice(),
+                Kind::Tags => &article.tags,
             };
             seen.clear();
             for name in names {
@@ -84,21 +81,19 @@ impl Taxonomy {
             }
         }
         // Terms are sorted by slug; the names keep pointing at theirs.
-        let mut order: Vec<usize> = (0..found.len()).collect();
-        order.sort_unstable_by(|&a, &b| found[a].0.cmp(&found[b].0));
+        let mut found: Vec<_> = found.into_iter().enumerate().collect();
+        found.sort_unstable_by(|(_, a), (_, b)| a.0.cmp(&b.0));
         let mut place = vec![0; found.len()];
-        for (to, &from) in order.iter().enumerate() {
-            place[from] = to;
+        for (to, (from, _)) in found.iter().enumerate() {
+            place[*from] = to;
         }
         let names = by_name
             .into_iter()
             .filter_map(|(name, term)| Some((name.to_string(), place[term?])))
             .collect();
-        let mut found: Vec<_> = found.into_iter().map(Some).collect();
-        let terms = order
+        let terms = found
             .into_iter()
-            .filter_map(|from| found[from].take())
-            .map(|(slug, spellings, articles)| {
+            .map(|(_, (slug, spellings, articles))| {
                 let name = spellings
                     .iter()
                     .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))

@@ -1,11 +1,10 @@
 //! Rebuilds: the output after any change equals a clean build, and only changed files are
 //! written.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use crate::support::{build_ok, read, site, tree, write};
+use crate::support::{build_ok, read, site, times, tree, write};
 
 fn article(title: &str, date: &str, tags: &str) -> String {
     format!(
@@ -41,17 +40,6 @@ fn starting_site() -> tempfile::TempDir {
         ),
         ("content/news/e/p.svg", "<svg/>"),
     ])
-}
-
-/// Every file of the output with its modification time.
-fn times(dir: &Path) -> BTreeMap<PathBuf, SystemTime> {
-    tree(dir)
-        .into_keys()
-        .map(|p| {
-            let time = std::fs::metadata(dir.join(&p)).unwrap().modified().unwrap();
-            (p, time)
-        })
-        .collect()
 }
 
 /// Dates every file under `folder` an hour back, but the output and the caches, as files not

@@ -7,29 +7,11 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
-use crate::support::{read, site, write};
+use crate::support::{read, site, times, write};
 
 const ARTICLE: &str = "+++\ntitle = \"Harbour Opens\"\ndate = \"2017-09-18 10:05:20\"\nsummary = \"S.\"\n+++\nFirst version.\n";
 const DRAFT: &str = "+++\ntitle = \"Unfinished\"\ndate = \"2017-09-19\"\ndraft = true\n+++\nText\n";
 const LATER: &str = "+++\ntitle = \"Next Year\"\ndate = \"2999-01-01\"\n+++\nText\n";
-
-/// The modification time of every file under `dir`, by path relative to it.
-fn modified_times(dir: &Path) -> std::collections::BTreeMap<String, std::time::SystemTime> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let relative = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (relative, e.metadata().unwrap().modified().unwrap())
-        })
-        .collect()
-}
 
 /// A running server, stopped when dropped.
 struct Server {
@@ -180,7 +162,7 @@ fn serve_rebuilds_reloads_and_keeps_the_last_good_site_through_errors() {
     let events = server.events();
     wait_for(&events, "event: hello", "the event stream");
     let source = dir.path().join("content/news/harbour.md");
-    let before = modified_times(output.path());
+    let before = times(output.path());
     std::fs::write(&source, ARTICLE.replace("First", "Second")).unwrap();
     wait_for(&events, "event: reload", "the event stream");
     let rebuilt = server.wait_for_line("Rebuilt after a change to content/news/harbour.md");
@@ -190,8 +172,8 @@ fn serve_rebuilds_reloads_and_keeps_the_last_good_site_through_errors() {
     );
     assert!(server.get(page).1.contains("Second version."));
     // Only the files whose bytes changed were written: the others keep their times.
-    let after = modified_times(output.path());
-    let changed: Vec<&String> = after
+    let after = times(output.path());
+    let changed: Vec<&std::path::PathBuf> = after
         .iter()
         .filter(|(file, time)| before.get(*file) != Some(time))
         .map(|(file, _)| file)
@@ -204,13 +186,13 @@ fn serve_rebuilds_reloads_and_keeps_the_last_good_site_through_errors() {
         .unwrap_or_else(|| panic!("a count of written files: {rebuilt}"));
     assert_eq!(changed.len(), written, "{changed:?} against {rebuilt}");
     assert!(
-        changed.contains(&&format!("{page}index.html")),
+        changed.contains(&&Path::new(page).join("index.html")),
         "{changed:?}"
     );
     assert!(written < after.len() / 2, "{changed:?}");
     assert_eq!(
-        before.get("news/2017/09/19/draft/index.html"),
-        after.get("news/2017/09/19/draft/index.html"),
+        before.get(Path::new("news/2017/09/19/draft/index.html")),
+        after.get(Path::new("news/2017/09/19/draft/index.html")),
         "a page that does not show the article keeps its time"
     );
 

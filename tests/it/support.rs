@@ -255,3 +255,14 @@ pub fn assert_golden_text(name: &str, actual: &str) {
         path.display()
     );
 }
+
+/// Every file under `dir`, by path relative to it, with its modification time.
+pub fn times(dir: &Path) -> BTreeMap<PathBuf, std::time::SystemTime> {
+    tree(dir)
+        .into_keys()
+        .map(|p| {
+            let time = std::fs::metadata(dir.join(&p)).unwrap().modified().unwrap();
+            (p, time)
+        })
+        .collect()
+}

@@ -196,12 +196,8 @@ fn walk(config: &Config, listing: Option<&[sources::Listed]>) -> Result<Walk> {
     let mut errors = Vec::new();
     match listing {
         Some(listing) => {
-            // As the walk below: hidden entries are left out, with all they hold.
-            let hidden = |path: &Path| {
-                crate::config::relative_to(path, &config.content_dir)
-                    .is_some_and(|r| crate::config::has_dot_part(&r.to_string_lossy()))
-            };
-            for entry in listing.iter().filter(|e| e.depth > 0 && !hidden(&e.path)) {
+            // Hidden entries, with all they hold, are left out by `classify`.
+            for entry in listing.iter().filter(|e| e.depth > 0) {
                 if let Err(e) = classify(config, entry, &mut found) {
                     errors.push(e);
                 }
@@ -257,6 +253,10 @@ fn classify(config: &Config, entry: &sources::Listed, found: &mut Walk) -> Resul
     let shown = config.display_path(path);
     let relative = crate::config::relative_to(path, &config.content_dir)
         .expect("the walk starts in the content folder");
+    // Hidden entries and all they hold are not the site's, as the walk leaves them out.
+    if crate::config::has_dot_part(&relative.to_string_lossy()) {
+        return Ok(());
+    }
     let Some(relative_text) = relative.to_str() else {
         return Err(
             Error::at(Location::file(shown), "the file name is not valid UTF-8")

@@ -44,6 +44,40 @@ impl Folder {
         .ok()
     }
 
+    /// Makes the folder `relative` (inside the folder, below folders that exist); one that
+    /// exists already is no error.
+    pub fn create_dir(&self, relative: &Path) -> std::io::Result<()> {
+        #[cfg(unix)]
+        let made = match &self.opened {
+            Some(folder) => rustix::fs::mkdirat(folder, relative, rustix::fs::Mode::from(0o777))
+                .map_err(std::io::Error::from),
+            None => std::fs::create_dir(self.root.join(relative)),
+        };
+        #[cfg(not(unix))]
+        let made = std::fs::create_dir(self.root.join(relative));
+        match made {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+            other => other,
+        }
+    }
+
+    /// Writes `bytes` as the file `relative` (inside the folder, in a folder that exists),
+    /// replacing what it held.
+    pub fn write(&self, relative: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        #[cfg(unix)]
+        if let Some(folder) = &self.opened {
+            use rustix::fs::OFlags;
+            let file = rustix::fs::openat(
+                folder,
+                relative,
+                OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC,
+                rustix::fs::Mode::from(0o666),
+            )?;
+            return std::io::Write::write_all(&mut std::fs::File::from(file), bytes);
+        }
+        std::fs::write(self.root.join(relative), bytes)
+    }
+
     /// Whether `relative` (a path inside the folder) is a file, or a link to one.
     pub fn has_file(&self, relative: &Path) -> bool {
         #[cfg(unix)]
@@ -70,5 +104,27 @@ mod tests {
         assert!(!present.has_file(Path::new("news/b/index.html")));
         let gone = Folder::open(&dir.path().join("missing"));
         assert!(!gone.has_file(Path::new("news/a/index.html")));
+    }
+
+    #[test]
+    fn folders_and_files_are_made_inside_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = Folder::open(dir.path());
+        folder.create_dir(Path::new("news")).unwrap();
+        folder.create_dir(Path::new("news")).unwrap();
+        folder.create_dir(Path::new("news/a")).unwrap();
+        folder
+            .write(Path::new("news/a/index.html"), b"first")
+            .unwrap();
+        folder
+            .write(Path::new("news/a/index.html"), b"new")
+            .unwrap();
+        assert_eq!(
+            std::fs::read(dir.path().join("news/a/index.html")).unwrap(),
+            b"new"
+        );
+        // No folder is made above one that is missing, and no file in it.
+        assert!(folder.create_dir(Path::new("missing/b")).is_err());
+        assert!(folder.write(Path::new("missing/index.html"), b"x").is_err());
     }
 }

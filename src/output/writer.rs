@@ -45,6 +45,8 @@ pub struct Writer {
     previous: Option<Cache>,
     /// The output folder, to tell whether the last build's files are still there.
     present: Folder,
+    /// The staging folder, opened to make files and folders relative to it.
+    staged: Option<Folder>,
     /// Whether every folder the pages need exists in the staging folder already.
     folders_made: bool,
 }
@@ -70,6 +72,7 @@ impl Writer {
         Ok(Writer {
             present: Folder::open(&output),
             output,
+            staged: Some(Folder::open(staging.path())),
             staging: Some(staging),
             previous,
             folders_made: false,
@@ -83,6 +86,7 @@ impl Writer {
             output: config.output_dir.clone(),
             present: Folder::open(&config.output_dir),
             staging: None,
+            staged: None,
             previous: None,
             folders_made: false,
         }
@@ -93,7 +97,7 @@ impl Writer {
     /// every file.
     pub fn make_folders(&mut self, paths: &[PathBuf]) -> Result<()> {
         use rayon::prelude::*;
-        let (None, Some(staging)) = (&self.previous, &self.staging) else {
+        let (None, Some(staged)) = (&self.previous, &self.staged) else {
             return Ok(());
         };
         let mut levels: Vec<rustc_hash::FxHashSet<&Path>> = Vec::new();
@@ -112,13 +116,9 @@ impl Writer {
         }
         for level in levels {
             level.par_iter().try_for_each(|dir| {
-                let full = staging.path().join(dir);
-                match std::fs::create_dir(&full) {
-                    Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
-                        Err(Error::io("create", &full)(e))
-                    }
-                    _ => Ok(()),
-                }
+                staged
+                    .create_dir(dir)
+                    .map_err(Error::io("create", &staged.root().join(dir)))
             })?;
         }
         self.folders_made = true;
@@ -153,12 +153,13 @@ impl Writer {
         let same = self
             .previous(path, |old| old.bytes == entry.bytes)
             .is_some();
-        if let (false, Some(staging)) = (same, &self.staging) {
-            let staged = staging.path().join(path);
+        if let (false, Some(staged)) = (same, &self.staged) {
             if !self.folders_made {
-                create_parent(&staged)?;
+                create_parent(&staged.root().join(path))?;
             }
-            std::fs::write(&staged, bytes).map_err(Error::io("write", &staged))?;
+            staged
+                .write(path, bytes)
+                .map_err(Error::io("write", &staged.root().join(path)))?;
         }
         Ok(Outcome {
             path: path.to_path_buf(),

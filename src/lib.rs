@@ -81,6 +81,64 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Fails when an article's file changed while its pages were being made.
+    fn check_unchanged_sources(&self) -> Result<()> {
+        Error::collect(
+            self.site
+                .articles
+                .iter()
+                .filter(|a| {
+                    a.rendering
+                        .changed
+                        .load(std::sync::atomic::Ordering::Relaxed)
+                })
+                .map(|a| {
+                    Error::at(
+                        Location::file(&a.path),
+                        "changed while the site was being built",
+                    )
+                    .with_hint("build again")
+                })
+                .collect(),
+        )
+    }
+
+    /// The first date at which the same inputs make other pages (seconds since 1970): an
+    /// embargoed article is due, or a scheduled one loses its badge.
+    fn valid_until(&self, config: &Config) -> Option<i64> {
+        self.site
+            .articles
+            .iter()
+            .map(|a| a.date)
+            .filter(|&date| date > config.now)
+            .chain(self.next_due)
+            .min()
+            .map(|date| date.timestamp())
+    }
+
+    fn report(
+        &self,
+        written: output::writer::Written,
+        started: Instant,
+        loaded: Duration,
+        rendered: Duration,
+    ) -> Report {
+        Report {
+            articles: self.site.articles.len(),
+            pages: self.jobs.len(),
+            files: written.files,
+            made: written.made,
+            written: written.written,
+            removed: written.removed,
+            elapsed: started.elapsed(),
+            embargoed: self.embargoed,
+            next_due: self.next_due,
+            loading: loaded,
+            rendering: rendered - loaded,
+            unchanged: false,
+        }
+    }
+
     /// Renders every page through `writer`; `progress` is called once per page.
     pub fn render(
         &self,
@@ -155,12 +213,35 @@ pub fn plan(config: &Config, listing: Option<&[content::sources::Listed]>) -> Re
 /// Builds the site described by `config` into its output folder. Nothing is written unless
 /// every article and every page succeeded.
 pub fn build(config: &Config, progress: &dyn Progress) -> Result<Report> {
+    let (report, kept) = build_keeping(config, progress)?;
+    // Freeing the site's tens of thousands of strings is no part of the build: it is left to
+    // another thread (which the process need not wait for when it ends). Should no thread
+    // start, it is freed here, with the refused closure.
+    if let Some(kept) = kept {
+        let _ = std::thread::Builder::new().spawn(move || drop(kept));
+    }
+    Ok(report)
+}
+
+/// The laid-out site of a build, kept by `bulletin serve` so that a change to the body of one
+/// article is built again without loading the site: see [`rebuild_article`].
+pub struct Kept {
+    plan: Plan,
+    /// Seconds since 1970 of the first date at which the same inputs make other pages.
+    valid_until: Option<i64>,
+    /// Every file the build made, as its cache records them, and the folder they are in.
+    outcomes: Vec<output::writer::Outcome>,
+    output: std::path::PathBuf,
+}
+
+/// [`build`], handing back the laid-out site (none when nothing had changed).
+pub fn build_keeping(config: &Config, progress: &dyn Progress) -> Result<(Report, Option<Kept>)> {
     let started = Instant::now();
     output::check_target(config)?;
     let inputs = output::unchanged::Inputs::read(config, std::time::SystemTime::now());
     if let Some(same) = inputs.unchanged(config) {
         let elapsed = started.elapsed();
-        return Ok(Report {
+        let report = Report {
             articles: same.counts.articles,
             pages: same.counts.pages,
             files: same.files,
@@ -177,39 +258,23 @@ pub fn build(config: &Config, progress: &dyn Progress) -> Result<Report> {
             loading: elapsed,
             rendering: Duration::ZERO,
             unchanged: true,
-        });
+        };
+        return Ok((report, None));
     }
     let (plan, writer) = rayon::join(|| plan(config, inputs.content()), || Writer::start(config));
     let (plan, mut writer) = (plan?, writer?);
     writer.make_folders(&plan.paths)?;
-    let phases_before_render = started.elapsed();
+    let loaded = started.elapsed();
     progress.start(plan.jobs.len());
     let mut outcomes = plan.render(config, &writer, &|| progress.advance())?;
     let rendered = started.elapsed();
-    Error::collect(
-        plan.site
-            .articles
-            .iter()
-            .filter(|a| {
-                a.rendering
-                    .changed
-                    .load(std::sync::atomic::Ordering::Relaxed)
-            })
-            .map(|a| {
-                Error::at(
-                    Location::file(&a.path),
-                    "changed while the site was being built",
-                )
-                .with_hint("build again")
-            })
-            .collect(),
-    )?;
+    plan.check_unchanged_sources()?;
     for copy in &plan.copies {
         outcomes.push(writer.copy(&copy.from, &copy.to, copy.fingerprint())?);
     }
     let files: Vec<std::path::PathBuf> = outcomes.iter().map(|o| o.path.clone()).collect();
     let (written, saved) = rayon::join(
-        || writer.commit(outcomes),
+        || writer.commit(&outcomes),
         || -> Result<()> {
             if let Some(scans) = &plan.scans {
                 scans.save(config)?;
@@ -221,17 +286,9 @@ pub fn build(config: &Config, progress: &dyn Progress) -> Result<Report> {
         },
     );
     let (written, ()) = (written?, saved?);
-    // The first date at which the same inputs make other pages: an embargoed article is due,
-    // or a scheduled one loses its badge.
-    let valid_until = plan
-        .site
-        .articles
-        .iter()
-        .map(|a| a.date)
-        .filter(|&date| date > config.now)
-        .chain(plan.next_due)
-        .min()
-        .map(|date| date.timestamp());
+    let mut plan = plan;
+    (plan.scans, plan.sources) = (None, None);
+    let valid_until = plan.valid_until(config);
     inputs.record(
         config,
         output::unchanged::Counts {
@@ -243,24 +300,74 @@ pub fn build(config: &Config, progress: &dyn Progress) -> Result<Report> {
         valid_until,
         &files,
     )?;
-    let report = Report {
-        articles: plan.site.articles.len(),
-        pages: plan.jobs.len(),
-        files: written.files,
-        made: written.made,
-        written: written.written,
-        removed: written.removed,
-        elapsed: started.elapsed(),
-        embargoed: plan.embargoed,
-        next_due: plan.next_due,
-        loading: phases_before_render,
-        rendering: rendered - phases_before_render,
-        unchanged: false,
+    let report = plan.report(written, started, loaded, rendered);
+    let kept = Kept {
+        plan,
+        valid_until,
+        outcomes,
+        output: config.output_dir.clone(),
     };
-    // Freeing the site's tens of thousands of strings is no part of the build: it is left to
-    // another thread (which the process need not wait for when it ends). Should no thread
-    // start, it is freed here, with the refused closure.
-    let _ = std::thread::Builder::new().spawn(move || drop(plan));
+    Ok((report, Some(kept)))
+}
+
+/// Builds again after the file `changed` (its full path) changed, with the site `kept` from
+/// the last build, when only the body of one of its articles changed: nothing that places,
+/// lists, links or describes it. The site is not loaded or laid out again; every page is
+/// fingerprinted and checked as in any build, and those whose fingerprint changed are made
+/// again. `None` when the change is not of that kind, or when the clock has reached a date
+/// that changes pages since the last build: a whole build is needed.
+pub fn rebuild_article(
+    config: &Config,
+    kept: &mut Kept,
+    changed: &std::path::Path,
+) -> Option<Result<Report>> {
+    let started = Instant::now();
+    if kept
+        .valid_until
+        .is_some_and(|until| config.now.timestamp() >= until)
+    {
+        return None;
+    }
+    let plan = &mut kept.plan;
+    let shown = config.display_path(changed);
+    let index = plan.site.articles.iter().position(|a| a.path == shown)?;
+    let article = content::reread(config, &plan.site.links, changed)?;
+    if !plan.site.articles[index].same_but_body(&article) {
+        return None;
+    }
+    plan.site.articles[index] = article;
+    Some(rebuild_kept(config, kept, started))
+}
+
+impl Kept {
+    /// How many files of the last build are no longer in the output (deleted by hand): a
+    /// rebuild from the kept site does not ask for each file before it reuses it, so this
+    /// is asked after it, and a whole build restores them.
+    pub fn missing(&self) -> usize {
+        output::writer::missing(&self.output, &self.outcomes)
+    }
+}
+
+/// The writing half of a build, for a site laid out before.
+fn rebuild_kept(config: &Config, kept: &mut Kept, started: Instant) -> Result<Report> {
+    let plan = &kept.plan;
+    output::check_target(config)?;
+    let mut writer = Writer::resume(config, &kept.outcomes)?;
+    writer.make_folders(&plan.paths)?;
+    let loaded = started.elapsed();
+    let mut outcomes = plan.render(config, &writer, &|| {})?;
+    let rendered = started.elapsed();
+    plan.check_unchanged_sources()?;
+    for copy in &plan.copies {
+        outcomes.push(writer.copy(&copy.from, &copy.to, copy.fingerprint())?);
+    }
+    let written = writer.commit(&outcomes)?;
+    // The caches of parsed articles and scans hold the changed file's old record, which its
+    // new stamp no longer matches; the record of inputs for a build with nothing to do is
+    // out of date, and goes.
+    output::unchanged::forget(config)?;
+    let report = plan.report(written, started, loaded, rendered);
+    kept.outcomes = outcomes;
     Ok(report)
 }
 

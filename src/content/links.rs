@@ -28,6 +28,16 @@ pub struct LinkIndex {
 }
 
 impl LinkIndex {
+    /// The site's folder, which articles' paths are relative to.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Whether raw HTML in Markdown is escaped.
+    pub fn safe_html(&self) -> bool {
+        self.safe_html
+    }
+
     /// The index of the articles and files of one build.
     pub fn new(config: &Config, articles: &[Article], files: BTreeSet<PathBuf>) -> LinkIndex {
         LinkIndex {
@@ -172,7 +182,9 @@ pub fn resolve_all(
     }
 }
 
-fn resolve(index: &LinkIndex, article: &mut Article, scan: &Scan) -> Option<Error> {
+/// Fills in `article`'s link targets, image and attachments from its `scan`; the error of
+/// a link that leads nowhere it may.
+pub(crate) fn resolve(index: &LinkIndex, article: &mut Article, scan: &Scan) -> Option<Error> {
     let mut links = index.resolver(article);
     let targets: Vec<String> = scan
         .links

@@ -186,6 +186,37 @@ pub fn load(config: &Config, listing: Option<&[sources::Listed]>) -> Result<Cont
     })
 }
 
+/// Reads one article again after its file changed, as [`load`] reads it: parsed, its Markdown
+/// scanned and its links resolved against the site's `links`. `path` is the file's full
+/// path. `None` when the file is not one that `load` reads as an article (not Markdown,
+/// hidden, outside a section folder), or when it cannot be read, parsed or resolved: a whole
+/// build then reports the problem.
+pub fn reread(config: &Config, links: &LinkIndex, path: &Path) -> Option<Article> {
+    let relative = crate::config::relative_to(path, &config.content_dir)?;
+    let relative_text = relative.to_str()?;
+    if crate::config::has_dot_part(relative_text) || path.extension()? != "md" {
+        return None;
+    }
+    let (section, rest) = relative_text.split_once(['/', '\\'])?;
+    // A link is left to the whole build, which checks where it leads.
+    if rest.is_empty() || !std::fs::symlink_metadata(path).ok()?.is_file() {
+        return None;
+    }
+    let text = read_text(config, path).ok()?;
+    let mut article = Article::parse(config, config.display_path(path), section, &text).ok()?;
+    let scan = article.with_body(links.root(), |body| {
+        crate::markdown::scan(body, links.safe_html())
+    });
+    if links::resolve(links, &mut article, &scan).is_some() {
+        return None;
+    }
+    *article
+        .body
+        .get_mut()
+        .expect("no thread panics holding a body") = None;
+    Some(article)
+}
+
 /// Finds the articles, section files and other files of `content/`, from the listing the
 /// build took as it started when there is one, else by walking the folder.
 fn walk(config: &Config, listing: Option<&[sources::Listed]>) -> Result<Walk> {

@@ -116,6 +116,61 @@ impl Article {
         })
     }
 
+    /// Whether `other` differs from this article in its body alone: everything that places
+    /// it, lists it, links it or describes it is the same (its summary, image, attachments
+    /// and link targets too, which the body can change), so no page but those that show the
+    /// body itself can differ.
+    pub fn same_but_body(&self, other: &Article) -> bool {
+        // Taken apart field by field, so that a field added later must be placed here.
+        let Article {
+            path,
+            section,
+            title,
+            date,
+            updated,
+            slug,
+            url,
+            summary,
+            category,
+            tags,
+            author,
+            source,
+            draft,
+            aliases,
+            extra,
+            lang,
+            body: _,
+            body_line,
+            summary_given,
+            source_hash: _,
+            rendering: _,
+            link_targets,
+            image,
+            assets,
+        } = self;
+        *path == other.path
+            && *section == other.section
+            && *title == other.title
+            && *date == other.date
+            && *updated == other.updated
+            && *slug == other.slug
+            && *url == other.url
+            && *summary == other.summary
+            && *summary_given == other.summary_given
+            && *category == other.category
+            && *tags == other.tags
+            && *author == other.author
+            && *source == other.source
+            && *draft == other.draft
+            && *aliases == other.aliases
+            && *extra == other.extra
+            && *lang == other.lang
+            && *body_line == other.body_line
+            && *link_targets == other.link_targets
+            && *image == other.image
+            && *assets == other.assets
+    }
+
     /// Runs `f` on the Markdown body, reading it from the file (under `root`) when it is not in
     /// memory; it stays in memory until taken.
     pub fn with_body<R>(&self, root: &Path, f: impl FnOnce(&str) -> R) -> R {

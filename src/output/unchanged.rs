@@ -153,7 +153,6 @@ impl Inputs {
         valid_until: Option<i64>,
         files: &[PathBuf],
     ) -> crate::error::Result<()> {
-        let path = location(config);
         let mut list = String::new();
         let listed = files.iter().all(|file| {
             file.to_str()
@@ -165,7 +164,7 @@ impl Inputs {
         });
         match (self.settled && listed).then_some(list) {
             Some(files) => super::save_cache(
-                &path,
+                &location(config),
                 &Record {
                     inputs: self.key,
                     valid_until,
@@ -173,13 +172,19 @@ impl Inputs {
                     files,
                 },
             ),
-            None => match std::fs::remove_file(&path) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    Err(crate::error::Error::io("remove", &path)(e))
-                }
-                _ => Ok(()),
-            },
+            None => forget(config),
         }
+    }
+}
+
+/// Removes the record of the last build, so that the next build is a full one.
+pub fn forget(config: &Config) -> crate::error::Result<()> {
+    let path = location(config);
+    match std::fs::remove_file(&path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(crate::error::Error::io("remove", &path)(e))
+        }
+        _ => Ok(()),
     }
 }
 

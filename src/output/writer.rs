@@ -49,12 +49,37 @@ pub struct Writer {
     staged: Option<Folder>,
     /// Whether every folder the pages need exists in the staging folder already.
     folders_made: bool,
+    /// Whether the last build's files are taken to be in the output without asking: they
+    /// were written by this process (see [`Writer::resume`]).
+    trusting: bool,
 }
 
 impl Writer {
     /// Prepares the staging folder. Without a usable cache (or with `--force`), the whole
     /// output is rebuilt in the staging folder and swapped in at the end.
     pub fn start(config: &Config) -> Result<Writer> {
+        let load = || Cache::load(&Cache::location(&config.output_dir));
+        Writer::begin(config, load)
+    }
+
+    /// [`Writer::start`] for a build that follows one made in the same process: the last
+    /// build's cache is taken from its `outcomes` rather than read from its file, and its
+    /// files are taken to be in the output without asking for each. Whoever resumes asks
+    /// afterwards (see [`missing`]).
+    pub fn resume(config: &Config, outcomes: &[Outcome]) -> Result<Writer> {
+        let mut writer = Writer::begin(config, || {
+            Some(Cache {
+                entries: outcomes
+                    .iter()
+                    .map(|o| (o.path.as_os_str().to_owned(), o.entry))
+                    .collect(),
+            })
+        })?;
+        writer.trusting = true;
+        Ok(writer)
+    }
+
+    fn begin(config: &Config, previous: impl FnOnce() -> Option<Cache>) -> Result<Writer> {
         let output = config.output_dir.clone();
         let parent = output
             .parent()
@@ -65,7 +90,7 @@ impl Writer {
             .tempdir_in(parent)
             .map_err(Error::io("create a staging folder in", parent))?;
         let previous = if output.is_dir() && !config.force {
-            Cache::load(&Cache::location(&output))
+            previous()
         } else {
             None
         };
@@ -76,6 +101,7 @@ impl Writer {
             staging: Some(staging),
             previous,
             folders_made: false,
+            trusting: false,
         })
     }
 
@@ -89,6 +115,7 @@ impl Writer {
             staged: None,
             previous: None,
             folders_made: false,
+            trusting: false,
         }
     }
 
@@ -129,7 +156,7 @@ impl Writer {
     /// is still there. The entry is looked at first: asking for the file costs a system call.
     fn previous(&self, path: &Path, wanted: impl Fn(&Entry) -> bool) -> Option<Entry> {
         let entry = *self.previous.as_ref()?.entries.get(path.as_os_str())?;
-        (wanted(&entry) && self.present.has_file(path)).then_some(entry)
+        (wanted(&entry) && (self.trusting || self.present.has_file(path))).then_some(entry)
     }
 
     /// Whether a file made from `inputs` is already in the output: then it is neither made
@@ -193,7 +220,7 @@ impl Writer {
 
     /// Moves the staged files into the output, removes the files no longer produced, and
     /// records the new cache.
-    pub fn commit(self, outcomes: Vec<Outcome>) -> Result<Written> {
+    pub fn commit(self, outcomes: &[Outcome]) -> Result<Written> {
         let staging = self
             .staging
             .expect("only a writer that stages files commits them");
@@ -208,7 +235,7 @@ impl Writer {
         // entries too, the new cache is the last one.
         let (mut kept, mut same) = (0, 0);
         if let Some(previous) = &self.previous {
-            for outcome in &outcomes {
+            for outcome in outcomes {
                 if let Some(entry) = previous.entries.get(outcome.path.as_os_str()) {
                     kept += 1;
                     same += usize::from(*entry == outcome.entry);
@@ -254,6 +281,16 @@ impl Writer {
         }
         Ok(written)
     }
+}
+
+/// How many of the files of `outcomes` are not in `output`.
+pub fn missing(output: &Path, outcomes: &[Outcome]) -> usize {
+    use rayon::prelude::*;
+    let present = Folder::open(output);
+    outcomes
+        .par_iter()
+        .filter(|o| !present.has_file(&o.path))
+        .count()
 }
 
 fn create_parent(path: &Path) -> Result<()> {

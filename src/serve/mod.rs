@@ -96,8 +96,9 @@ pub fn run(options: Options) -> Result<()> {
         shared: shared.clone(),
         verbose: options.verbose,
         quiet: options.quiet,
+        kept: Mutex::new(None),
     };
-    builder.rebuild(None);
+    builder.rebuild(None, &[]);
     watch(&root, builder)?;
     say(
         options.quiet,
@@ -227,15 +228,34 @@ struct Builder {
     shared: Arc<Shared>,
     verbose: bool,
     quiet: bool,
+    /// The site as the last build laid it out, when it succeeded.
+    kept: Mutex<Option<crate::Kept>>,
 }
 
 impl Builder {
     /// Builds once, prints the outcome, and signals the pages. `changed` names what changed,
-    /// for the message.
-    fn rebuild(&self, changed: Option<&str>) {
+    /// for the message; `paths` are the files that changed. A change to the body of one
+    /// article is made from the site kept since the last build.
+    fn rebuild(&self, changed: Option<&str>, paths: &[&Path]) {
         let started = Instant::now();
-        let result = Config::load(&self.root, &self.overrides)
-            .and_then(|config| crate::build(&config, &crate::Silent));
+        let mut kept = self.kept.lock().expect("no thread panics holding the site");
+        let mut quick = false;
+        let result = Config::load(&self.root, &self.overrides).and_then(|config| {
+            // A change to one article's body is made from the site kept in memory.
+            if let (Some(site), [path]) = (kept.as_mut(), paths)
+                && let Some(result) = crate::rebuild_article(&config, site, path)
+            {
+                quick = true;
+                return result;
+            }
+            *kept = None;
+            let (report, site) = crate::build_keeping(&config, &crate::Silent)?;
+            *kept = site;
+            Ok(report)
+        });
+        if result.is_err() {
+            *kept = None;
+        }
         let mut problem = self
             .shared
             .problem
@@ -273,6 +293,28 @@ impl Builder {
                 };
                 if let Some(signal) = signal {
                     let _ = self.shared.signals.send(signal);
+                }
+                // Made from the kept site, the pages were reloaded without asking whether each
+                // file of the last build is still there; it is asked now, and a whole build
+                // restores what was deleted.
+                let missing = match kept.as_ref() {
+                    Some(site) if quick => site.missing(),
+                    _ => 0,
+                };
+                if missing > 0 {
+                    let files = if missing == 1 {
+                        "file was"
+                    } else {
+                        "files were"
+                    };
+                    let output = self.shared.output.display();
+                    say(
+                        self.quiet,
+                        &format!("{missing} {files} missing from {output}; building again"),
+                    );
+                    *kept = None;
+                    drop((kept, problem));
+                    self.rebuild(Some("the preview folder"), &[]);
                 }
             }
             Err(error) => {
@@ -357,7 +399,7 @@ fn watch(root: &Path, builder: Builder) -> Result<()> {
                 1 => shown,
                 n => format!("{shown} and {} other files", n - 1),
             };
-            builder.rebuild(Some(&label));
+            builder.rebuild(Some(&label), &changed);
         }
     });
     Ok(())

@@ -80,8 +80,13 @@ fn rebuild_matches_clean_build(change: impl Fn(&Path)) {
     );
     change(dir.path());
     build_ok(dir.path(), &[]);
+    assert_matches_clean_build(dir.path());
+}
+
+/// Checks that the output of the site in `root` equals a clean build of its sources.
+fn assert_matches_clean_build(root: &Path) {
     let clean = tempfile::tempdir().unwrap();
-    let sources: Vec<_> = tree(dir.path())
+    let sources: Vec<_> = tree(root)
         .into_iter()
         .filter(|(p, _)| {
             !p.starts_with("output") && !p.to_string_lossy().contains(".output.bulletin-")
@@ -91,7 +96,7 @@ fn rebuild_matches_clean_build(change: impl Fn(&Path)) {
         write(clean.path(), &path.to_string_lossy(), bytes);
     }
     build_ok(clean.path(), &[]);
-    let rebuilt = tree(&dir.path().join("output"));
+    let rebuilt = tree(&root.join("output"));
     let fresh = tree(&clean.path().join("output"));
     assert_eq!(
         rebuilt.keys().collect::<Vec<_>>(),
@@ -105,6 +110,68 @@ fn rebuild_matches_clean_build(change: impl Fn(&Path)) {
             path.display()
         );
     }
+}
+
+/// The site `bulletin serve` keeps between builds: a change to one article's body is built
+/// from it, with the output of a clean build; a change to what places, lists, links or
+/// describes the article is left to a whole build.
+#[test]
+fn a_body_edit_built_from_the_kept_site_matches_a_clean_build() {
+    let dir = starting_site();
+    let root = dir.path();
+    let config = || bulletin::Config::load(root, &bulletin::Overrides::default()).unwrap();
+    let (_, kept) = bulletin::build_keeping(&config(), &bulletin::Silent).unwrap();
+    let mut kept = kept.expect("a build lays the site out");
+    let path = root.join("content/news/b.md");
+    let original = std::fs::read_to_string(&path).unwrap();
+    let before = times(&root.join("output"));
+    std::fs::write(&path, format!("{original}\nA later paragraph.\n")).unwrap();
+    let report = bulletin::rebuild_article(&config(), &mut kept, &path)
+        .expect("a body edit is built from the kept site")
+        .unwrap();
+    let after = times(&root.join("output"));
+    let changed = after
+        .iter()
+        .filter(|(file, time)| before.get(*file) != Some(time))
+        .count();
+    assert_eq!(changed, report.written);
+    assert!(
+        (1..after.len() / 3).contains(&report.written),
+        "{} of {} files written",
+        report.written,
+        after.len()
+    );
+    assert_matches_clean_build(root);
+
+    // The title, the summary (the first paragraph), a link, the date.
+    for other in [
+        original.replace("Beta", "Beta Revised"),
+        original.replace("About Beta.", "About something else."),
+        original.replace("(b.md)", "(a.md)"),
+        original.replace("2017-09-19", "2017-09-20"),
+    ] {
+        std::fs::write(&path, &other).unwrap();
+        assert!(
+            bulletin::rebuild_article(&config(), &mut kept, &path).is_none(),
+            "{other}"
+        );
+    }
+    // Not an article: an attachment, a file that cannot be parsed.
+    assert!(
+        bulletin::rebuild_article(&config(), &mut kept, &root.join("content/news/e/p.svg"))
+            .is_none()
+    );
+    std::fs::write(&path, "+++\ntitle = \n+++\n").unwrap();
+    assert!(bulletin::rebuild_article(&config(), &mut kept, &path).is_none());
+
+    // A file deleted by hand is reused without asking, then found missing.
+    std::fs::write(&path, format!("{original}\nAnother paragraph.\n")).unwrap();
+    assert_eq!(kept.missing(), 0);
+    std::fs::remove_file(root.join("output/news/2017/09/18/a/index.html")).unwrap();
+    bulletin::rebuild_article(&config(), &mut kept, &path)
+        .expect("a body edit is built from the kept site")
+        .unwrap();
+    assert_eq!(kept.missing(), 1);
 }
 
 #[test]

@@ -223,6 +223,16 @@ fn serve_rebuilds_reloads_and_keeps_the_last_good_site_through_errors() {
     std::fs::write(&source, ARTICLE.replace("First", "Third")).unwrap();
     wait_for(&events, "event: reload", "the event stream");
     assert!(server.get(page).1.contains("Third version."));
+
+    // A body edit is made from the site kept in memory, without asking for every file
+    // first: a file deleted by hand is found missing afterwards, and built again.
+    let draft_page = output.path().join("news/2017/09/19/draft/index.html");
+    std::fs::remove_file(&draft_page).unwrap();
+    std::fs::write(&source, ARTICLE.replace("First", "Fourth")).unwrap();
+    server.wait_for_line("1 file was missing from");
+    server.wait_for_line("Rebuilt after a change to the preview folder");
+    assert!(draft_page.is_file(), "the deleted page is made again");
+    assert!(server.get(page).1.contains("Fourth version."));
 }
 
 #[test]

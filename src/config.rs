@@ -360,6 +360,12 @@ impl Config {
     }
 }
 
+/// Whether a file named `name` is an editor's backup or swap file (`notes.md~`,
+/// `.notes.md.swp`): the site is not made from them.
+pub fn is_scratch_file(name: &str) -> bool {
+    name.ends_with('~') || name.ends_with(".swp")
+}
+
 /// Whether a part of the path `text` starts with a dot: `.`, `..`, or a hidden name.
 pub fn has_dot_part(text: &str) -> bool {
     let bytes = text.as_bytes();

@@ -232,6 +232,9 @@ pub struct Kept {
     /// Every file the build made, as its cache records them, and the folder they are in.
     outcomes: Vec<output::writer::Outcome>,
     output: std::path::PathBuf,
+    /// The stamp of the cache file the build left: when it differs, another build wrote the
+    /// output since, and what this one knows of the files is out of date.
+    cache: Option<content::sources::Stamp>,
 }
 
 /// [`build`], handing back the laid-out site (none when nothing had changed).
@@ -306,16 +309,25 @@ pub fn build_keeping(config: &Config, progress: &dyn Progress) -> Result<(Report
         valid_until,
         outcomes,
         output: config.output_dir.clone(),
+        cache: cache_stamp(config),
     };
     Ok((report, Some(kept)))
+}
+
+/// The stamp of the output's build cache, which every build that changes the output writes.
+fn cache_stamp(config: &Config) -> Option<content::sources::Stamp> {
+    content::sources::stamp(&output::cache::Cache::location(&config.output_dir))
 }
 
 /// Builds again after the file `changed` (its full path) changed, with the site `kept` from
 /// the last build, when only the body of one of its articles changed: nothing that places,
 /// lists, links or describes it. The site is not loaded or laid out again; every page is
-/// fingerprinted and checked as in any build, and those whose fingerprint changed are made
-/// again. `None` when the change is not of that kind, or when the clock has reached a date
-/// that changes pages since the last build: a whole build is needed.
+/// fingerprinted as in any build, and those whose fingerprint changed are made again.
+///
+/// `None` when a whole build is needed: the change is not of that kind, the clock has reached
+/// a date that changes pages, another build wrote the output since, or another article's
+/// file changed too (it is the same file, through a link, or was saved in the meantime).
+/// After `None` or an error, `kept` is no longer the site of any build: drop it.
 pub fn rebuild_article(
     config: &Config,
     kept: &mut Kept,
@@ -325,18 +337,28 @@ pub fn rebuild_article(
     if kept
         .valid_until
         .is_some_and(|until| config.now.timestamp() >= until)
+        || kept.cache.is_none()
+        || cache_stamp(config) != kept.cache
     {
         return None;
     }
     let plan = &mut kept.plan;
     let shown = config.display_path(changed);
     let index = plan.site.articles.iter().position(|a| a.path == shown)?;
+    let old = &plan.site.articles[index];
+    // Two articles from one file (a link to it, or a copy): both change with it.
+    let twin = plan
+        .site
+        .articles
+        .iter()
+        .enumerate()
+        .any(|(i, a)| i != index && a.source_hash == old.source_hash);
     let article = content::reread(config, &plan.site.links, changed)?;
-    if !plan.site.articles[index].same_but_body(&article) {
+    if twin || !old.same_but_body(&article) {
         return None;
     }
     plan.site.articles[index] = article;
-    Some(rebuild_kept(config, kept, started))
+    rebuild_kept(config, kept, started).transpose()
 }
 
 impl Kept {
@@ -348,8 +370,9 @@ impl Kept {
     }
 }
 
-/// The writing half of a build, for a site laid out before.
-fn rebuild_kept(config: &Config, kept: &mut Kept, started: Instant) -> Result<Report> {
+/// The writing half of a build, for a site laid out before; `None` when an article's file
+/// changed while its pages were made, which a whole build reads again.
+fn rebuild_kept(config: &Config, kept: &mut Kept, started: Instant) -> Result<Option<Report>> {
     let plan = &kept.plan;
     output::check_target(config)?;
     let mut writer = Writer::resume(config, &kept.outcomes)?;
@@ -357,7 +380,9 @@ fn rebuild_kept(config: &Config, kept: &mut Kept, started: Instant) -> Result<Re
     let loaded = started.elapsed();
     let mut outcomes = plan.render(config, &writer, &|| {})?;
     let rendered = started.elapsed();
-    plan.check_unchanged_sources()?;
+    if plan.check_unchanged_sources().is_err() {
+        return Ok(None);
+    }
     for copy in &plan.copies {
         outcomes.push(writer.copy(&copy.from, &copy.to, copy.fingerprint())?);
     }
@@ -368,7 +393,8 @@ fn rebuild_kept(config: &Config, kept: &mut Kept, started: Instant) -> Result<Re
     output::unchanged::forget(config)?;
     let report = plan.report(written, started, loaded, rendered);
     kept.outcomes = outcomes;
-    Ok(report)
+    kept.cache = cache_stamp(config);
+    Ok(Some(report))
 }
 
 /// Static files of the theme and the site, and the files articles attach.

@@ -320,6 +320,10 @@ fn classify(config: &Config, entry: &sources::Listed, found: &mut Walk) -> Resul
         )
         .with_hint("copy the file into content/ instead of linking to it"));
     }
+    // Editors' backups are left out, as serve leaves out their changes.
+    if crate::config::is_scratch_file(&name) {
+        return Ok(());
+    }
     let is_markdown = path.extension().is_some_and(|e| e == "md");
     match (entry.depth, is_markdown, name.as_ref()) {
         (1, true, _) => Err(Error::at(

@@ -338,7 +338,7 @@ impl Builder {
             .file_name()
             .map(|n| n.to_string_lossy())
             .unwrap_or_default();
-        let scratch = name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp");
+        let scratch = name.starts_with('.') || crate::config::is_scratch_file(&name);
         match first.as_deref() {
             Some(CONFIG_FILE) => parts.next().is_none(),
             Some(top) => WATCHED.contains(&top) && !scratch,

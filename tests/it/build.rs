@@ -400,7 +400,7 @@ fn a_root_given_with_dot_dot_still_resolves_links_between_articles() {
 }
 
 #[test]
-fn hidden_files_and_folders_in_content_are_left_out() {
+fn hidden_and_editor_scratch_files_in_content_are_left_out() {
     let article = "+++\ntitle = \"Shown\"\ndate = \"2017-09-18 10:05:20\"\n+++\nBody\n";
     let broken = "no front matter here\n";
     let dir = site(&[
@@ -409,6 +409,10 @@ fn hidden_files_and_folders_in_content_are_left_out() {
         ("content/news/.git/c.md", broken),
         ("content/.old/news/d.md", broken),
         ("content/news/2017/.e.md", broken),
+        ("content/news/f/index.md", article),
+        ("content/news/f/index.md~", broken),
+        ("content/news/f/photo.svg", "<svg/>"),
+        ("content/news/f/photo.svg.swp", broken),
     ]);
     build_ok(dir.path(), &[]);
     assert!(read(dir.path(), "output/news/index.html").contains("Shown"));
@@ -417,6 +421,18 @@ fn hidden_files_and_folders_in_content_are_left_out() {
         built.keys().all(|p| !p.to_string_lossy().contains(".old")),
         "{:?}",
         built.keys().collect::<Vec<_>>()
+    );
+    // Editors' backup and swap files are left out too; the bundle's own file is copied.
+    let names: Vec<String> = built.keys().map(|p| p.display().to_string()).collect();
+    assert!(
+        names.iter().any(|n| n.ends_with("/f/photo.svg")),
+        "{names:?}"
+    );
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.ends_with('~') || n.ends_with(".swp")),
+        "{names:?}"
     );
     // A rebuild lists the folder as it starts, like the first build; `check` walks it, and
     // agrees.

@@ -174,6 +174,49 @@ fn a_body_edit_built_from_the_kept_site_matches_a_clean_build() {
     assert_eq!(kept.missing(), 1);
 }
 
+/// The kept site is not used when it may be out of date: another build wrote the output
+/// since, or the changed file is also another article's (through a link).
+#[test]
+fn the_kept_site_is_left_for_a_whole_build_when_it_may_be_out_of_date() {
+    let dir = starting_site();
+    let root = dir.path();
+    let preview = bulletin::Overrides {
+        base_url: Some("http://127.0.0.1:9/".into()),
+        ..bulletin::Overrides::default()
+    };
+    let config = || bulletin::Config::load(root, &preview).unwrap();
+    let path = root.join("content/news/b.md");
+    let original = std::fs::read_to_string(&path).unwrap();
+    let edit = |n: usize| {
+        std::fs::write(&path, format!("{original}\nParagraph {n}.\n")).unwrap();
+    };
+
+    // Another build into the same folder, with other settings.
+    let (_, kept) = bulletin::build_keeping(&config(), &bulletin::Silent).unwrap();
+    let mut kept = kept.unwrap();
+    build_ok(root, &[]);
+    edit(1);
+    assert!(bulletin::rebuild_article(&config(), &mut kept, &path).is_none());
+    // The whole build that follows gives the output of a clean build with its settings.
+    bulletin::build_keeping(&config(), &bulletin::Silent).unwrap();
+    let clean = tempfile::tempdir().unwrap();
+    let target = clean.path().join("site");
+    let url = ["--base-url", "http://127.0.0.1:9/", "--output"];
+    build_ok(root, &[&url[..], &[target.to_str().unwrap()]].concat());
+    assert!(tree(&root.join("output")) == tree(&target));
+
+    // An article that is the same file as another, through a link.
+    #[cfg(unix)]
+    {
+        std::fs::create_dir_all(root.join("content/world")).unwrap();
+        std::os::unix::fs::symlink("../news/b.md", root.join("content/world/b.md")).unwrap();
+        let (_, kept) = bulletin::build_keeping(&config(), &bulletin::Silent).unwrap();
+        let mut kept = kept.unwrap();
+        edit(2);
+        assert!(bulletin::rebuild_article(&config(), &mut kept, &path).is_none());
+    }
+}
+
 #[test]
 fn unchanged_rebuild_writes_no_file() {
     let dir = starting_site();

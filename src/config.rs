@@ -360,10 +360,14 @@ impl Config {
     }
 }
 
-/// Whether a file named `name` is an editor's backup or swap file (`notes.md~`,
-/// `.notes.md.swp`): the site is not made from them.
+/// Whether a file named `name` is an editor's backup, swap or autosave file (`notes.md~`,
+/// `.notes.md.swp`, `#notes.md#`, `notes.md___jb_tmp___`): the site is not made from them.
 pub fn is_scratch_file(name: &str) -> bool {
-    name.ends_with('~') || name.ends_with(".swp")
+    name.ends_with('~')
+        || name.ends_with(".swp")
+        || (name.len() > 1 && name.starts_with('#') && name.ends_with('#'))
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
 }
 
 /// Whether a part of the path `text` starts with a dot: `.`, `..`, or a hidden name.

@@ -241,6 +241,7 @@ pub struct Kept {
 pub fn build_keeping(config: &Config, progress: &dyn Progress) -> Result<(Report, Option<Kept>)> {
     let started = Instant::now();
     output::check_target(config)?;
+    let _lock = output::lock(config)?;
     let inputs = output::unchanged::Inputs::read(config, std::time::SystemTime::now());
     if let Some(same) = inputs.unchanged(config) {
         let elapsed = started.elapsed();
@@ -337,8 +338,6 @@ pub fn rebuild_article(
     if kept
         .valid_until
         .is_some_and(|until| config.now.timestamp() >= until)
-        || kept.cache.is_none()
-        || cache_stamp(config) != kept.cache
     {
         return None;
     }
@@ -370,11 +369,16 @@ impl Kept {
     }
 }
 
-/// The writing half of a build, for a site laid out before; `None` when an article's file
-/// changed while its pages were made, which a whole build reads again.
+/// The writing half of a build, for a site laid out before; `None` when another build wrote
+/// the output since, or when a file changed while the pages were made: a whole build reads
+/// them again.
 fn rebuild_kept(config: &Config, kept: &mut Kept, started: Instant) -> Result<Option<Report>> {
     let plan = &kept.plan;
     output::check_target(config)?;
+    let _lock = output::lock(config)?;
+    if kept.cache.is_none() || cache_stamp(config) != kept.cache {
+        return Ok(None);
+    }
     let mut writer = Writer::resume(config, &kept.outcomes)?;
     writer.make_folders(&plan.paths)?;
     let loaded = started.elapsed();
@@ -384,7 +388,12 @@ fn rebuild_kept(config: &Config, kept: &mut Kept, started: Instant) -> Result<Op
         return Ok(None);
     }
     for copy in &plan.copies {
-        outcomes.push(writer.copy(&copy.from, &copy.to, copy.fingerprint())?);
+        match writer.copy(&copy.from, &copy.to, copy.fingerprint()) {
+            Ok(outcome) => outcomes.push(outcome),
+            // Removed since the site was laid out (a change the watcher leaves out).
+            Err(_) if !copy.from.exists() => return Ok(None),
+            Err(error) => return Err(error),
+        }
     }
     let written = writer.commit(&outcomes)?;
     // The caches of parsed articles and scans hold the changed file's old record, which its

@@ -113,7 +113,8 @@ pub fn static_files(config: &Config, theme: &Theme) -> Result<Vec<CopiedFile>> {
                     path,
                 }
             })?;
-            if entry.file_type().is_file() {
+            let scratch = crate::config::is_scratch_file(&entry.file_name().to_string_lossy());
+            if entry.file_type().is_file() && !scratch {
                 let relative = entry
                     .path()
                     .strip_prefix(&dir)
@@ -126,6 +127,25 @@ pub fn static_files(config: &Config, theme: &Theme) -> Result<Vec<CopiedFile>> {
         .into_iter()
         .map(|(to, from)| CopiedFile { from, to })
         .collect())
+}
+
+/// Waits until no other build writes `config`'s output, and keeps others out until the file
+/// returned is dropped: two builds into one folder (a `build` while `serve` previews into
+/// it, two previews of one site) would otherwise each take the other's files for their own.
+/// The lock is a file beside the output, `.output.bulletin-lock`, which stays.
+pub fn lock(config: &Config) -> Result<std::fs::File> {
+    let path = cache_path(&config.output_dir, "lock");
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(Error::io("create", parent))?;
+    }
+    let file = std::fs::File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(Error::io("open", &path))?;
+    file.lock().map_err(Error::io("lock", &path))?;
+    Ok(file)
 }
 
 /// Where a cache of kind `kind` for `output` lives: `.output.bulletin-<kind>` beside it, so

@@ -413,6 +413,10 @@ fn hidden_and_editor_scratch_files_in_content_are_left_out() {
         ("content/news/f/index.md~", broken),
         ("content/news/f/photo.svg", "<svg/>"),
         ("content/news/f/photo.svg.swp", broken),
+        ("content/news/f/#index.md#", broken),
+        ("static/site.css", "p {}"),
+        ("static/site.css~", "p {}"),
+        ("static/.site.css.swp", "p {}"),
     ]);
     build_ok(dir.path(), &[]);
     assert!(read(dir.path(), "output/news/index.html").contains("Shown"));
@@ -422,16 +426,18 @@ fn hidden_and_editor_scratch_files_in_content_are_left_out() {
         "{:?}",
         built.keys().collect::<Vec<_>>()
     );
-    // Editors' backup and swap files are left out too; the bundle's own file is copied.
+    // Editors' backup, swap and autosave files are left out too, of content and of static
+    // files; the bundle's own file is copied.
     let names: Vec<String> = built.keys().map(|p| p.display().to_string()).collect();
     assert!(
         names.iter().any(|n| n.ends_with("/f/photo.svg")),
         "{names:?}"
     );
+    assert!(names.iter().any(|n| n == "site.css"), "{names:?}");
     assert!(
         !names
             .iter()
-            .any(|n| n.ends_with('~') || n.ends_with(".swp")),
+            .any(|n| n.ends_with('~') || n.ends_with(".swp") || n.ends_with('#')),
         "{names:?}"
     );
     // A rebuild lists the folder as it starts, like the first build; `check` walks it, and

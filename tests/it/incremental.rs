@@ -205,6 +205,14 @@ fn the_kept_site_is_left_for_a_whole_build_when_it_may_be_out_of_date() {
     build_ok(root, &[&url[..], &[target.to_str().unwrap()]].concat());
     assert!(tree(&root.join("output")) == tree(&target));
 
+    // A static file removed since (a change serve's watcher may leave out: a swap file).
+    write(root, "static/.extra.css.un~x", b"p {}");
+    let (_, kept) = bulletin::build_keeping(&config(), &bulletin::Silent).unwrap();
+    let mut kept = kept.unwrap();
+    std::fs::remove_file(root.join("static/.extra.css.un~x")).unwrap();
+    edit(3);
+    assert!(bulletin::rebuild_article(&config(), &mut kept, &path).is_none());
+
     // An article that is the same file as another, through a link.
     #[cfg(unix)]
     {
@@ -215,6 +223,26 @@ fn the_kept_site_is_left_for_a_whole_build_when_it_may_be_out_of_date() {
         edit(2);
         assert!(bulletin::rebuild_article(&config(), &mut kept, &path).is_none());
     }
+}
+
+/// A build waits while another holds the output: it neither reads nor writes it meanwhile.
+#[test]
+fn a_build_waits_for_another_build_of_the_same_output() {
+    let dir = starting_site();
+    let lock_path = dir.path().join(".output.bulletin-lock");
+    let lock = std::fs::File::create(&lock_path).unwrap();
+    lock.lock().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .args(["build", "--quiet", "--root"])
+        .arg(dir.path())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    assert!(child.try_wait().unwrap().is_none(), "the build waits");
+    assert!(!dir.path().join("output").exists());
+    drop(lock);
+    assert!(child.wait().unwrap().success());
+    assert!(dir.path().join("output/index.html").is_file());
 }
 
 #[test]

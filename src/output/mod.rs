@@ -132,7 +132,8 @@ pub fn static_files(config: &Config, theme: &Theme) -> Result<Vec<CopiedFile>> {
 /// Waits until no other build writes `config`'s output, and keeps others out until the file
 /// returned is dropped: two builds into one folder (a `build` while `serve` previews into
 /// it, two previews of one site) would otherwise each take the other's files for their own.
-/// The lock is a file beside the output, `.output.bulletin-lock`, which stays.
+/// The lock is a file beside the output, `.output.bulletin-lock`, which stays; a file system
+/// that cannot lock files leaves builds unguarded.
 pub fn lock(config: &Config) -> Result<std::fs::File> {
     let path = cache_path(&config.output_dir, "lock");
     if let Some(parent) = path.parent() {
@@ -144,7 +145,9 @@ pub fn lock(config: &Config) -> Result<std::fs::File> {
         .write(true)
         .open(&path)
         .map_err(Error::io("open", &path))?;
-    file.lock().map_err(Error::io("lock", &path))?;
+    // Where the file system cannot lock (some network file systems), builds go unguarded,
+    // as before there was a lock.
+    let _ = file.lock();
     Ok(file)
 }
 

@@ -223,8 +223,9 @@ pub fn build(config: &Config, progress: &dyn Progress) -> Result<Report> {
     Ok(report)
 }
 
-/// The laid-out site of a build, kept by `bulletin serve` so that a change to the body of one
-/// article is built again without loading the site: see [`rebuild_article`].
+/// The laid-out site of a build, kept by `bulletin serve` so that a change to one article that
+/// leaves its place in the site is built again without loading the site: see
+/// [`rebuild_article`].
 pub struct Kept {
     plan: Plan,
     /// Seconds since 1970 of the first date at which the same inputs make other pages.
@@ -321,9 +322,11 @@ fn cache_stamp(config: &Config) -> Option<content::sources::Stamp> {
 }
 
 /// Builds again after the file `changed` (its full path) changed, with the site `kept` from
-/// the last build, when only the body of one of its articles changed: nothing that places,
-/// lists, links or describes it. The site is not loaded or laid out again; every page is
-/// fingerprinted as in any build, and those whose fingerprint changed are made again.
+/// the last build, when it is one of its articles and keeps its place in the site (its body,
+/// title, summary or byline changed; not its URL, date, section, category, tags or anything
+/// else that orders or indexes it: see [`content::Article::same_place`]). The site is not
+/// loaded or laid out again; every page is fingerprinted as in any build, and those whose
+/// fingerprint changed are made again.
 ///
 /// `None` when a whole build is needed: the change is not of that kind, the clock has reached
 /// a date that changes pages, another build wrote the output since, or another article's
@@ -353,7 +356,7 @@ pub fn rebuild_article(
         .enumerate()
         .any(|(i, a)| i != index && a.source_hash == old.source_hash);
     let article = content::reread(config, &plan.site.links, changed)?;
-    if twin || !old.same_but_body(&article) {
+    if twin || !old.same_place(&article) {
         return None;
     }
     plan.site.articles[index] = article;

@@ -116,58 +116,49 @@ impl Article {
         })
     }
 
-    /// Whether `other` differs from this article in its body alone: everything that places
-    /// it, lists it, links it or describes it is the same (its summary, image, attachments
-    /// and link targets too, which the body can change), so no page but those that show the
-    /// body itself can differ.
-    pub fn same_but_body(&self, other: &Article) -> bool {
+    /// Whether `other` takes this article's place in the site unchanged: the same file,
+    /// URL, date, section, category, tags, aliases, language, attachments and draft state,
+    /// so that the site's order, indexes, pages and paths stay as they are. What may differ
+    /// (the title, summary, byline, body...) is shown only on pages whose fingerprints hold
+    /// the article's file, so those pages are made again.
+    pub fn same_place(&self, other: &Article) -> bool {
         // Taken apart field by field, so that a field added later must be placed here.
         let Article {
             path,
             section,
-            title,
+            title: _,
             date,
-            updated,
+            updated: _,
             slug,
             url,
-            summary,
+            summary: _,
             category,
             tags,
-            author,
-            source,
+            author: _,
+            source: _,
             draft,
             aliases,
-            extra,
+            extra: _,
             lang,
             body: _,
-            body_line,
-            summary_given,
+            body_line: _,
+            summary_given: _,
             source_hash: _,
             rendering: _,
-            link_targets,
-            image,
+            link_targets: _,
+            image: _,
             assets,
         } = self;
         *path == other.path
             && *section == other.section
-            && *title == other.title
             && *date == other.date
-            && *updated == other.updated
             && *slug == other.slug
             && *url == other.url
-            && *summary == other.summary
-            && *summary_given == other.summary_given
             && *category == other.category
             && *tags == other.tags
-            && *author == other.author
-            && *source == other.source
             && *draft == other.draft
             && *aliases == other.aliases
-            && *extra == other.extra
             && *lang == other.lang
-            && *body_line == other.body_line
-            && *link_targets == other.link_targets
-            && *image == other.image
             && *assets == other.assets
     }
 

@@ -234,14 +234,14 @@ struct Builder {
 
 impl Builder {
     /// Builds once, prints the outcome, and signals the pages. `changed` names what changed,
-    /// for the message; `paths` are the files that changed. A change to the body of one
-    /// article is made from the site kept since the last build.
+    /// for the message; `paths` are the files that changed. A change to one article that
+    /// leaves its place in the site is made from the site kept since the last build.
     fn rebuild(&self, changed: Option<&str>, paths: &[&Path]) {
         let started = Instant::now();
         let mut kept = self.kept.lock().expect("no thread panics holding the site");
         let mut quick = false;
         let result = Config::load(&self.root, &self.overrides).and_then(|config| {
-            // A change to one article's body is made from the site kept in memory.
+            // A change to one article that keeps its place is made from the kept site.
             if let (Some(site), [path]) = (kept.as_mut(), paths)
                 && let Some(result) = crate::rebuild_article(&config, site, path)
             {

@@ -112,11 +112,11 @@ fn assert_matches_clean_build(root: &Path) {
     }
 }
 
-/// The site `bulletin serve` keeps between builds: a change to one article's body is built
-/// from it, with the output of a clean build; a change to what places, lists, links or
-/// describes the article is left to a whole build.
+/// The site `bulletin serve` keeps between builds: a change to one article that keeps its
+/// place (its body, title, summary, links) is built from it, with the output of a clean
+/// build; a change to what places or indexes it is left to a whole build.
 #[test]
-fn a_body_edit_built_from_the_kept_site_matches_a_clean_build() {
+fn an_edit_that_keeps_the_article_in_place_is_built_from_the_kept_site() {
     let dir = starting_site();
     let root = dir.path();
     let config = || bulletin::Config::load(root, &bulletin::Overrides::default()).unwrap();
@@ -143,28 +143,49 @@ fn a_body_edit_built_from_the_kept_site_matches_a_clean_build() {
     );
     assert_matches_clean_build(root);
 
-    // The title, the summary (the first paragraph), a link, the date.
+    // The title, the summary (the first paragraph), a link: shown on other pages too, which
+    // are made again from the kept site.
     for other in [
         original.replace("Beta", "Beta Revised"),
         original.replace("About Beta.", "About something else."),
         original.replace("(b.md)", "(a.md)"),
-        original.replace("2017-09-19", "2017-09-20"),
     ] {
         std::fs::write(&path, &other).unwrap();
+        bulletin::rebuild_article(&config(), &mut kept, &path)
+            .unwrap_or_else(|| panic!("made from the kept site: {other}"))
+            .unwrap();
+        assert_matches_clean_build(root);
+    }
+    // The date, the tags, the category; not an article (an attachment); a file that cannot
+    // be parsed: the site must be laid out again.
+    let cases = [
+        (
+            "content/news/b.md",
+            original.replace("2017-09-19", "2017-09-20"),
+        ),
+        (
+            "content/news/b.md",
+            original.replace("\"x\", \"y\"", "\"x\""),
+        ),
+        ("content/news/b.md", original.replace("Notices", "Reports")),
+        ("content/news/b.md", "+++\ntitle = \n+++\n".to_string()),
+        ("content/news/e/p.svg", "<svg></svg>".to_string()),
+    ];
+    for (file, text) in cases {
+        std::fs::write(&path, &original).unwrap();
+        let (_, fresh) = bulletin::build_keeping(&config(), &bulletin::Silent).unwrap();
+        let mut fresh = fresh.expect("a build lays the site out");
+        std::fs::write(root.join(file), &text).unwrap();
         assert!(
-            bulletin::rebuild_article(&config(), &mut kept, &path).is_none(),
-            "{other}"
+            bulletin::rebuild_article(&config(), &mut fresh, &root.join(file)).is_none(),
+            "{file}: {text}"
         );
     }
-    // Not an article: an attachment, a file that cannot be parsed.
-    assert!(
-        bulletin::rebuild_article(&config(), &mut kept, &root.join("content/news/e/p.svg"))
-            .is_none()
-    );
-    std::fs::write(&path, "+++\ntitle = \n+++\n").unwrap();
-    assert!(bulletin::rebuild_article(&config(), &mut kept, &path).is_none());
 
     // A file deleted by hand is reused without asking, then found missing.
+    std::fs::write(&path, &original).unwrap();
+    let (_, kept) = bulletin::build_keeping(&config(), &bulletin::Silent).unwrap();
+    let mut kept = kept.expect("a build lays the site out");
     std::fs::write(&path, format!("{original}\nAnother paragraph.\n")).unwrap();
     assert_eq!(kept.missing(), 0);
     std::fs::remove_file(root.join("output/news/2017/09/18/a/index.html")).unwrap();

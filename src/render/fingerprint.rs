@@ -60,6 +60,18 @@ impl Feed {
         self
     }
 
+    /// A moment to the nanosecond, as pages write it (RFC 3339 with the fraction of a
+    /// second); none is not the start of 1970.
+    fn instant<Z: chrono::TimeZone>(&mut self, at: Option<chrono::DateTime<Z>>) -> &mut Self {
+        match at {
+            Some(at) => self
+                .number(1)
+                .number(at.timestamp() as u128)
+                .number(u128::from(at.timestamp_subsec_nanos())),
+            None => self.number(0),
+        }
+    }
+
     fn finish(&self) -> u128 {
         self.0.digest128()
     }
@@ -183,10 +195,10 @@ impl Fingerprints {
                     feed.text(&config.now.to_rfc3339());
                 }
                 if shown.is_empty() {
-                    feed.number(
+                    feed.instant(
                         site.articles
                             .first()
-                            .map_or(0, |a| a.last_modified().timestamp() as u128),
+                            .map(crate::content::Article::last_modified),
                     );
                 }
                 list(&mut feed, shown, shown.len().max(1), 1);
@@ -210,10 +222,7 @@ impl Fingerprints {
         feed.path(path);
         for (job, page) in jobs.iter().zip(paths).filter(|(job, _)| job.in_sitemap()) {
             feed.path(page);
-            feed.number(
-                job.last_modified(config, site)
-                    .map_or(0, |d| d.timestamp() as u128),
-            );
+            feed.instant(job.last_modified(config, site));
         }
         feed.finish()
     }

@@ -246,6 +246,43 @@ fn the_kept_site_is_left_for_a_whole_build_when_it_may_be_out_of_date() {
     }
 }
 
+/// A change of `updated` by a fraction of a second reaches the sitemap and the feeds, which
+/// write it to the fraction: in a rebuild, and from serve's kept site.
+#[test]
+fn a_fractional_change_of_updated_reaches_the_sitemap_and_feeds() {
+    let with_updated = |text: &str, fraction: &str| {
+        text.replace(
+            "+++\nAbout",
+            &format!("updated = \"2019-03-04 05:06:07.{fraction}\"\n+++\nAbout"),
+        )
+    };
+    rebuild_matches_clean_build(|root| {
+        let path = root.join("content/news/a.md");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, with_updated(&text, "1")).unwrap();
+        build_ok(root, &[]);
+        std::fs::write(&path, with_updated(&text, "2")).unwrap();
+    });
+
+    // The newest article, whose date a section without articles gives its feeds.
+    let dir = starting_site();
+    let root = dir.path();
+    write(root, "content/empty/_section.toml", b"title = \"Empty\"\n");
+    let path = root.join("content/notices/d.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, with_updated(&text, "1")).unwrap();
+    let config = || bulletin::Config::load(root, &bulletin::Overrides::default()).unwrap();
+    let (_, kept) = bulletin::build_keeping(&config(), &bulletin::Silent).unwrap();
+    let mut kept = kept.expect("a build lays the site out");
+    std::fs::write(&path, with_updated(&text, "2")).unwrap();
+    bulletin::rebuild_article(&config(), &mut kept, &path)
+        .expect("a change of `updated` keeps the article in place")
+        .unwrap();
+    assert!(read(root, "output/sitemap.xml").contains("05:06:07.200"));
+    assert!(read(root, "output/empty/atom.xml").contains("05:06:07.200"));
+    assert_matches_clean_build(root);
+}
+
 /// A build waits while another holds the output: it neither reads nor writes it meanwhile.
 #[test]
 fn a_build_waits_for_another_build_of_the_same_output() {

@@ -361,19 +361,25 @@ impl Context<'_> {
                     (false, true) => ("broken-link", "links to"),
                     (false, false) => ("missing-attachment", "links to"),
                 };
-                let why = if exists {
-                    "which is outside content/ and is not published"
-                } else {
-                    "which does not exist"
-                };
-                Some((
-                    code,
-                    format!("{what} {dest}, {why}"),
-                    Some(
-                        "links are relative to the article's file: check the path and the name"
-                            .into(),
+                // A file in content/ that the build leaves out: hidden, or an editor's.
+                let left_out = crate::config::relative_to(&path, &self.config.content_dir)
+                    .is_some_and(|inside| {
+                        let name = path.file_name().unwrap_or_default().to_string_lossy();
+                        crate::config::has_dot_part(&inside.to_string_lossy())
+                            || crate::config::is_scratch_file(&name)
+                    });
+                let (why, hint) = match (exists, left_out) {
+                    (false, _) => ("which does not exist", None),
+                    (true, true) => (
+                        "which is hidden or an editor's backup, and is not published",
+                        Some("rename the file (without a leading dot or a trailing ~ or .swp)"),
                     ),
-                ))
+                    (true, false) => ("which is outside content/ and is not published", None),
+                };
+                let hint = hint.unwrap_or(
+                    "links are relative to the article's file: check the path and the name",
+                );
+                Some((code, format!("{what} {dest}, {why}"), Some(hint.into())))
             }
         }
     }

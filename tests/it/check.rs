@@ -64,6 +64,33 @@ fn positions(found: &[Value], file: &str) -> Vec<(String, u64, u64)> {
         .collect()
 }
 
+/// A link to a file of content/ that the build leaves out says why.
+#[test]
+fn a_link_to_a_hidden_or_backup_file_says_it_is_left_out() {
+    let article = "+++\ntitle = \"A\"\ndate = \"2017-09-18\"\n+++\n[old](notes.txt~) and [secret](.plan.pdf) and [gone](gone.pdf)\n";
+    let dir = site(&[
+        ("content/news/a.md", article),
+        ("content/news/notes.txt~", "old"),
+        ("content/news/.plan.pdf", "pdf"),
+    ]);
+    let (code, out) = check(dir.path(), &["--format", "json"]);
+    assert_eq!(code, 1, "{out}");
+    let messages: Vec<String> = problems(&out)
+        .iter()
+        .filter(|p| p["code"] == "missing-attachment")
+        .map(|p| p["message"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "links to notes.txt~, which is hidden or an editor's backup, and is not published",
+            "links to .plan.pdf, which is hidden or an editor's backup, and is not published",
+            "links to gone.pdf, which does not exist",
+        ],
+        "{out}"
+    );
+}
+
 #[test]
 fn broken_links_anchors_images_and_attachments_are_errors_at_their_place() {
     let dir = site(&[

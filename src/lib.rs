@@ -230,9 +230,8 @@ pub struct Kept {
     plan: Plan,
     /// Seconds since 1970 of the first date at which the same inputs make other pages.
     valid_until: Option<i64>,
-    /// Every file the build made, as its cache records them, and the folder they are in.
+    /// Every file the build made, as its cache records them.
     outcomes: Vec<output::writer::Outcome>,
-    output: std::path::PathBuf,
     /// The stamp of the cache file the build left: when it differs, another build wrote the
     /// output since, and what this one knows of the files is out of date.
     cache: Option<content::sources::Stamp>,
@@ -277,7 +276,6 @@ pub fn build_keeping(config: &Config, progress: &dyn Progress) -> Result<(Report
     for copy in &plan.copies {
         outcomes.push(writer.copy(&copy.from, &copy.to, copy.fingerprint())?);
     }
-    let files: Vec<std::path::PathBuf> = outcomes.iter().map(|o| o.path.clone()).collect();
     let (written, saved) = rayon::join(
         || writer.commit(&outcomes),
         || -> Result<()> {
@@ -303,14 +301,13 @@ pub fn build_keeping(config: &Config, progress: &dyn Progress) -> Result<(Report
             next_due: plan.next_due.map(|date| date.timestamp()),
         },
         valid_until,
-        &files,
+        outcomes.iter().map(|o| o.path.as_path()),
     )?;
     let report = plan.report(written, started, loaded, rendered);
     let kept = Kept {
         plan,
         valid_until,
         outcomes,
-        output: config.output_dir.clone(),
         cache: cache_stamp(config),
     };
     Ok((report, Some(kept)))
@@ -364,11 +361,11 @@ pub fn rebuild_article(
 }
 
 impl Kept {
-    /// How many files of the last build are no longer in the output (deleted by hand): a
+    /// How many files of the last build are no longer in `output` (deleted by hand): a
     /// rebuild from the kept site does not ask for each file before it reuses it, so this
     /// is asked after it, and a whole build restores them.
-    pub fn missing(&self) -> usize {
-        output::writer::missing(&self.output, &self.outcomes)
+    pub fn missing(&self, output: &std::path::Path) -> usize {
+        output::present::Folder::open(output).missing(&self.outcomes, |o| &o.path)
     }
 }
 
@@ -377,7 +374,8 @@ impl Kept {
 /// them again.
 fn rebuild_kept(config: &Config, kept: &mut Kept, started: Instant) -> Result<Option<Report>> {
     let plan = &kept.plan;
-    output::check_target(config)?;
+    // The output folder was checked by the build that laid the site out, with the same
+    // configuration.
     let _lock = output::lock(config)?;
     if kept.cache.is_none() || cache_stamp(config) != kept.cache {
         return Ok(None);

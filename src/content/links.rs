@@ -28,14 +28,10 @@ pub struct LinkIndex {
 }
 
 impl LinkIndex {
-    /// The site's folder, which articles' paths are relative to.
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
-    /// Whether raw HTML in Markdown is escaped.
-    pub fn safe_html(&self) -> bool {
-        self.safe_html
+    /// What `article`'s Markdown holds (first paragraph, first image, links), read from its
+    /// body.
+    pub fn scan(&self, article: &Article) -> Scan {
+        article.with_body(&self.root, |body| markdown::scan(body, self.safe_html))
     }
 
     /// The index of the articles and files of one build.
@@ -147,8 +143,7 @@ pub fn resolve_all(
                     (key, None, error)
                 }
                 None => {
-                    let scan = article
-                        .with_body(&index.root, |body| markdown::scan(body, index.safe_html));
+                    let scan = index.scan(article);
                     let error = resolve(index, article, &scan);
                     (key, Some(scan), error)
                 }

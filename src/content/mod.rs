@@ -187,26 +187,19 @@ pub fn load(config: &Config, listing: Option<&[sources::Listed]>) -> Result<Cont
 }
 
 /// Reads one article again after its file changed, as [`load`] reads it: parsed, its Markdown
-/// scanned and its links resolved against the site's `links`. `path` is the file's full
-/// path. `None` when the file is not one that `load` reads as an article (not Markdown,
-/// hidden, outside a section folder), or when it cannot be read, parsed or resolved: a whole
-/// build then reports the problem.
+/// scanned and its links resolved against the site's `links`. `path` is the full path of the
+/// file of one of the site's articles. `None` when it is now a link, or cannot be read,
+/// parsed or resolved: a whole build then checks it and reports the problem.
 pub fn reread(config: &Config, links: &LinkIndex, path: &Path) -> Option<Article> {
+    // The section folder, as `classify` finds it.
     let relative = crate::config::relative_to(path, &config.content_dir)?;
-    let relative_text = relative.to_str()?;
-    if crate::config::has_dot_part(relative_text) || path.extension()? != "md" {
-        return None;
-    }
-    let (section, rest) = relative_text.split_once(['/', '\\'])?;
-    // A link is left to the whole build, which checks where it leads.
-    if rest.is_empty() || !std::fs::symlink_metadata(path).ok()?.is_file() {
+    let (section, _) = relative.to_str()?.split_once(['/', '\\'])?;
+    if !std::fs::symlink_metadata(path).ok()?.is_file() {
         return None;
     }
     let text = read_text(config, path).ok()?;
     let mut article = Article::parse(config, config.display_path(path), section, &text).ok()?;
-    let scan = article.with_body(links.root(), |body| {
-        crate::markdown::scan(body, links.safe_html())
-    });
+    let scan = links.scan(&article);
     if links::resolve(links, &mut article, &scan).is_some() {
         return None;
     }

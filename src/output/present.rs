@@ -78,6 +78,16 @@ impl Folder {
         std::fs::write(self.root.join(relative), bytes)
     }
 
+    /// How many of `items` name (through `path`, relative to the folder) no file, asked in
+    /// parallel.
+    pub fn missing<T: Sync>(&self, items: &[T], path: impl Fn(&T) -> &Path + Sync) -> usize {
+        use rayon::prelude::*;
+        items
+            .par_iter()
+            .filter(|item| !self.has_file(path(item)))
+            .count()
+    }
+
     /// Whether `relative` (a path inside the folder) is a file, or a link to one.
     pub fn has_file(&self, relative: &Path) -> bool {
         #[cfg(unix)]

@@ -134,9 +134,7 @@ impl Inputs {
         }
         let files: Vec<&str> = record.files.lines().collect();
         let output = super::present::Folder::open(&config.output_dir);
-        let all_there = files
-            .par_iter()
-            .all(|file| output.has_file(Path::new(file)));
+        let all_there = output.missing(&files, |file| Path::new(*file)) == 0;
         all_there.then_some(Unchanged {
             counts: record.counts,
             files: files.len(),
@@ -146,15 +144,15 @@ impl Inputs {
     /// Records a successful build for the next one; or, when an input was changed too recently
     /// to be told apart from a later change (or a file name cannot be listed), removes the
     /// record, so that the next build is a full one.
-    pub fn record(
+    pub fn record<'a>(
         &self,
         config: &Config,
         counts: Counts,
         valid_until: Option<i64>,
-        files: &[PathBuf],
+        files: impl IntoIterator<Item = &'a Path>,
     ) -> crate::error::Result<()> {
         let mut list = String::new();
-        let listed = files.iter().all(|file| {
+        let listed = files.into_iter().all(|file| {
             file.to_str()
                 .map(|text| {
                     list.push_str(text);

@@ -65,7 +65,7 @@ impl Writer {
     /// [`Writer::start`] for a build that follows one made in the same process: the last
     /// build's cache is taken from its `outcomes` rather than read from its file, and its
     /// files are taken to be in the output without asking for each. Whoever resumes asks
-    /// afterwards (see [`missing`]).
+    /// afterwards (see [`Folder::missing`]).
     pub fn resume(config: &Config, outcomes: &[Outcome]) -> Result<Writer> {
         let mut writer = Writer::begin(config, || {
             Some(Cache {
@@ -281,16 +281,6 @@ impl Writer {
         }
         Ok(written)
     }
-}
-
-/// How many of the files of `outcomes` are not in `output`.
-pub fn missing(output: &Path, outcomes: &[Outcome]) -> usize {
-    use rayon::prelude::*;
-    let present = Folder::open(output);
-    outcomes
-        .par_iter()
-        .filter(|o| !present.has_file(&o.path))
-        .count()
 }
 
 fn create_parent(path: &Path) -> Result<()> {

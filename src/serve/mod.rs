@@ -298,7 +298,7 @@ impl Builder {
                 // file of the last build is still there; it is asked now, and a whole build
                 // restores what was deleted.
                 let missing = match kept.as_ref() {
-                    Some(site) if quick => site.missing(),
+                    Some(site) if quick => site.missing(&self.shared.output),
                     _ => 0,
                 };
                 if missing > 0 {

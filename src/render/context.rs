@@ -9,7 +9,7 @@ use crate::i18n::Locale;
 use crate::render::Theme;
 use crate::site::categories::Kind;
 use crate::site::dates::CalendarDay;
-use crate::site::pagination::page_url;
+use crate::site::pagination::{WINDOW, horizon, page_url};
 use crate::site::{SectionIndex, Site};
 
 /// `site`: the same on every page.
@@ -103,7 +103,9 @@ pub struct SectionView<'a> {
     pub title: &'a str,
     pub description: Option<&'a str>,
     pub url: String,
-    pub count: usize,
+    /// How many articles it has; none on the numbered pages of its listing (see
+    /// [`PaginationView`]).
+    pub count: Option<usize>,
     /// The section's own date archive, when it has one.
     pub archive_url: Option<String>,
 }
@@ -117,7 +119,7 @@ impl<'a> SectionView<'a> {
             description: index.section.description.as_deref(),
             archive_url: index.has_archive.then(|| format!("{url}archive/")),
             url,
-            count: index.articles.len(),
+            count: Some(index.articles.len()),
         }
     }
 }
@@ -258,15 +260,22 @@ fn term_link(config: &Config, site: &Site, kind: Kind, name: &str) -> Option<Str
     ))
 }
 
-/// `pagination`: links to the other pages of a listing. Only pages near the current one are
-/// listed, so that a listing of thousands of pages stays small on every page.
+/// `pagination`: links to the other pages of a listing. Pages are numbered from the oldest,
+/// and the listing's own URL (the front, `current` 0) shows the newest articles (see
+/// [`crate::site::pagination`]). A page links to the front, the oldest page, the pages next
+/// to it and those whose number is near its own, listed newest first; it shows nothing that
+/// depends on pages far newer than itself, so that publishing leaves it as it was.
 #[derive(Debug, Serialize)]
 pub struct PaginationView {
+    /// This page's number; 0 on the front.
     pub current: usize,
-    pub total: usize,
+    /// The front: the newest articles.
     pub first: String,
+    /// Page 1: the oldest articles (the front, when there is no numbered page).
     pub last: String,
+    /// The page of newer articles, none on the front.
     pub prev: Option<String>,
+    /// The page of older articles, none on page 1.
     pub next: Option<String>,
     pub pages: Vec<PageLink>,
 }
@@ -279,23 +288,31 @@ pub struct PageLink {
     pub current: bool,
 }
 
-/// How many page numbers are listed on each side of the current one.
-const PAGE_WINDOW: usize = 3;
-
 impl PaginationView {
-    /// The pagination of page `current` of `total` for the listing at `base`.
-    pub fn new(base: &str, current: usize, total: usize) -> Self {
+    /// The pagination of page `current` of a listing at `base` with `numbered` numbered pages,
+    /// the newest of which with articles the front does not show is `after_front`.
+    pub fn new(base: &str, current: usize, numbered: usize, after_front: usize) -> Self {
         let url = |n: usize| page_url(base, n);
-        let low = current.saturating_sub(PAGE_WINDOW).max(1);
-        let high = (current + PAGE_WINDOW).min(total);
+        // All a numbered page shows of the newer pages: see `pagination::horizon`.
+        let newest = horizon(current, numbered);
+        let (high, low) = if current == 0 {
+            (after_front, (after_front + 1).saturating_sub(WINDOW).max(1))
+        } else {
+            (newest, current.saturating_sub(WINDOW).max(1))
+        };
         PaginationView {
             current,
-            total,
-            first: url(1),
-            last: url(total),
-            prev: (current > 1).then(|| url(current - 1)),
-            next: (current < total).then(|| url(current + 1)),
+            first: url(0),
+            last: url(numbered.min(1)),
+            prev: (current > 0).then(|| url(if current == newest { 0 } else { current + 1 })),
+            next: match current {
+                0 => (after_front > 0).then(|| url(after_front)),
+                1 => None,
+                n => Some(url(n - 1)),
+            },
             pages: (low..=high)
+                .rev()
+                .filter(|_| numbered > 0)
                 .map(|number| PageLink {
                     number,
                     url: url(number),
@@ -438,7 +455,8 @@ pub struct TermView<'a> {
     pub name: &'a str,
     pub slug: &'a str,
     pub url: String,
-    pub count: usize,
+    /// How many articles it has; none on the numbered pages of its listing.
+    pub count: Option<usize>,
     pub feed_url: Option<String>,
 }
 

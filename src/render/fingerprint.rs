@@ -14,8 +14,9 @@ use xxhash_rust::xxh3::Xxh3;
 use super::jobs::{FeedScope, Job};
 use crate::config::Config;
 use crate::site::Site;
+use crate::site::dates::Archive;
 use crate::site::dates::Period;
-use crate::site::pagination::{page_count, page_range};
+use crate::site::pagination::{Order, horizon, numbered, page_range_in};
 
 /// Feeds values into a hash without ambiguity between neighbouring values.
 struct Feed(Xxh3);
@@ -119,23 +120,37 @@ impl Fingerprints {
     pub fn of(&self, job: Job, path: &Path, config: &Config, site: &Site) -> u128 {
         let mut feed = Feed::new(self.global);
         feed.path(path);
-        let list = |feed: &mut Feed, list: &[usize], per_page: usize, page: usize| {
-            feed.number(list.len() as u128);
-            feed.number(page_count(list.len(), per_page) as u128);
-            for &index in &list[page_range(list.len(), per_page, page)] {
+        // A listing's page: its articles and what its pagination shows (see
+        // `PaginationView::new`). Only the front shows how long the list is, so a numbered
+        // page does not change when an article is published.
+        let list = |feed: &mut Feed, list: &[usize], order: Order, per_page: usize, page: usize| {
+            feed.number(horizon(page, numbered(list.len(), per_page)) as u128);
+            if page == 0 {
+                feed.number(list.len() as u128);
+            }
+            for &index in &list[page_range_in(order, list.len(), per_page, page)] {
                 feed.number(self.articles[index]);
             }
         };
         match job {
             Job::Home { page } => {
-                list(&mut feed, &site.everything, config.home_latest, page);
-                for section in &site.sections {
-                    feed.number(section.articles.len() as u128);
+                list(
+                    &mut feed,
+                    &site.everything,
+                    Order::NewestFirst,
+                    config.home_latest,
+                    page,
+                );
+                if page == 0 {
+                    for section in &site.sections {
+                        feed.number(section.articles.len() as u128);
+                    }
                 }
             }
             Job::Section { section, page } => list(
                 &mut feed,
                 &site.sections[section].articles,
+                Order::NewestFirst,
                 config.paginate,
                 page,
             ),
@@ -162,13 +177,16 @@ impl Fingerprints {
                 period,
                 page,
             } => {
-                let dates = &site.archives[archive];
-                list(&mut feed, dates.articles(period), config.paginate, page);
+                // Every page of a period shows its count.
+                let items = site.archives[archive].articles(period);
+                let order = Archive::order(period);
+                list(&mut feed, items, order, config.paginate, page);
+                feed.number(items.len() as u128);
                 self.period_shape(&mut feed, site, archive, period);
             }
             Job::Edition { archive, period } => {
                 let items = site.archives[archive].articles(period);
-                list(&mut feed, items, items.len().max(1), 1);
+                list(&mut feed, items, Order::NewestFirst, items.len().max(1), 0);
                 self.period_shape(&mut feed, site, archive, period);
             }
             Job::Taxonomy { kind } => {
@@ -179,7 +197,13 @@ impl Fingerprints {
             Job::Term { kind, term, page } => {
                 let entry = &site.taxonomy(kind).terms[term];
                 feed.text(&entry.name);
-                list(&mut feed, &entry.articles, config.paginate, page);
+                list(
+                    &mut feed,
+                    &entry.articles,
+                    Order::NewestFirst,
+                    config.paginate,
+                    page,
+                );
             }
             Job::Feed { scope, .. } => {
                 let items: &[usize] = match scope {
@@ -201,7 +225,7 @@ impl Fingerprints {
                             .map(crate::content::Article::last_modified),
                     );
                 }
-                list(&mut feed, shown, shown.len().max(1), 1);
+                list(&mut feed, shown, Order::NewestFirst, shown.len().max(1), 0);
             }
             Job::NotFound | Job::Sitemap { .. } | Job::NewsSitemap | Job::Robots => {}
         }

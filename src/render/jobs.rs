@@ -11,7 +11,7 @@ use crate::error::{Error, Location, Result};
 use crate::site::Site;
 use crate::site::categories::Kind;
 use crate::site::dates::Period;
-use crate::site::pagination::{page_count, page_range, page_url};
+use crate::site::pagination::{page_numbers, page_range, page_range_in, page_url};
 
 /// Most URLs one sitemap file may hold, as the sitemap protocol requires.
 pub const SITEMAP_LIMIT: usize = 50_000;
@@ -61,7 +61,8 @@ impl FeedFormat {
 /// One output file: what it shows decides its template and its context.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Job {
-    /// Page `page` (from 1) of the home listing.
+    /// Page `page` of the home listing: 0 for the front, then numbered from the oldest (see
+    /// [`crate::site::pagination`]); the same for the other listings.
     Home {
         page: usize,
     },
@@ -201,8 +202,8 @@ impl Job {
     /// What the file comes from, for error messages.
     pub fn origin(self, config: &Config, site: &Site) -> String {
         match self {
-            Job::Home { page: 1 } => "the home page".into(),
-            Job::Section { section, page: 1 } => {
+            Job::Home { page: 0 } => "the home page".into(),
+            Job::Section { section, page: 0 } => {
                 format!(
                     "the listing of section `{}`",
                     site.sections[section].section.name
@@ -249,7 +250,8 @@ impl Job {
                 page,
             } => {
                 let list = site.archives[archive].articles(period);
-                newest(&list[page_range(list.len(), config.paginate, page)])
+                let order = crate::site::dates::Archive::order(period);
+                newest(&list[page_range_in(order, list.len(), config.paginate, page)])
             }
             Job::Taxonomy { kind } => site
                 .taxonomy(kind)
@@ -267,11 +269,11 @@ impl Job {
 }
 
 fn listing_jobs(config: &Config, site: &Site) -> Vec<Job> {
-    let home_pages = page_count(site.articles.len(), config.home_latest);
-    let mut jobs: Vec<Job> = (1..=home_pages).map(|page| Job::Home { page }).collect();
+    let home_pages = page_numbers(site.articles.len(), config.home_latest);
+    let mut jobs: Vec<Job> = home_pages.map(|page| Job::Home { page }).collect();
     for (section, index) in site.sections.iter().enumerate() {
-        let pages = page_count(index.articles.len(), config.paginate);
-        jobs.extend((1..=pages).map(|page| Job::Section { section, page }));
+        let pages = page_numbers(index.articles.len(), config.paginate);
+        jobs.extend(pages.map(|page| Job::Section { section, page }));
     }
     jobs
 }
@@ -283,8 +285,8 @@ fn archive_jobs(config: &Config, site: &Site, jobs: &mut Vec<Job>) {
         }
         jobs.push(Job::Archive { archive });
         for period in dates.periods() {
-            let pages = page_count(dates.articles(period).len(), config.paginate);
-            jobs.extend((1..=pages).map(|page| Job::Period {
+            let pages = page_numbers(dates.articles(period).len(), config.paginate);
+            jobs.extend(pages.map(|page| Job::Period {
                 archive,
                 period,
                 page,
@@ -304,8 +306,8 @@ fn taxonomy_jobs(config: &Config, site: &Site, jobs: &mut Vec<Job>) {
         }
         jobs.push(Job::Taxonomy { kind });
         for (term, entry) in terms.iter().enumerate() {
-            let pages = page_count(entry.articles.len(), config.paginate);
-            jobs.extend((1..=pages).map(|page| Job::Term { kind, term, page }));
+            let pages = page_numbers(entry.articles.len(), config.paginate);
+            jobs.extend(pages.map(|page| Job::Term { kind, term, page }));
         }
     }
 }
@@ -519,7 +521,7 @@ mod tests {
             Job::NotFound,
             Job::Robots,
             Job::NewsSitemap,
-            Job::Home { page: 1 },
+            Job::Home { page: 0 },
         ];
         let paths: Vec<PathBuf> = ["a/b/x.html", "a/b", "a/b/c/y.html", "a/z.html"]
             .iter()

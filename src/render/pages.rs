@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::site::Site;
 use crate::site::categories::Kind;
 use crate::site::dates::{self, Period};
-use crate::site::pagination::{page_count, page_range};
+use crate::site::pagination::{Order, after_front, numbered, page_range, page_range_in};
 
 /// What every render job reads.
 pub struct Shared<'a> {
@@ -158,34 +158,43 @@ impl Shared<'_> {
     fn paginate(
         &self,
         context: &mut Vars,
-        list: &[usize],
+        (list, order): (&[usize], Order),
         per_page: usize,
         base: &str,
         page: usize,
     ) {
-        let range = page_range(list.len(), per_page, page);
+        let range = page_range_in(order, list.len(), per_page, page);
         context.put("articles", Value::from(self.summaries(&list[range])));
-        let total = page_count(list.len(), per_page);
-        context.insert("pagination", &PaginationView::new(base, page, total));
+        let (numbered, after_front) = (
+            numbered(list.len(), per_page),
+            after_front(list.len(), per_page),
+        );
+        let view = PaginationView::new(base, page, numbered, after_front);
+        context.insert("pagination", &view);
     }
 
     fn home(&self, context: &mut Vars, page: usize) -> Page {
         let base = self.config.base_path.clone();
         self.paginate(
             context,
-            &self.site.everything,
+            (&self.site.everything, Order::NewestFirst),
             self.config.home_latest,
             &base,
             page,
         );
+        // Counts on the front only: see `PaginationView`.
         let sections: Vec<SectionView> = self
             .site
             .sections
             .iter()
             .map(|s| SectionView::new(self.config, s))
+            .map(|view| SectionView {
+                count: view.count.filter(|_| page == 0),
+                ..view
+            })
             .collect();
         context.insert("sections", &sections);
-        let trail: Vec<Crumb> = if page > 1 {
+        let trail: Vec<Crumb> = if page > 0 {
             vec![self.home_crumb()]
         } else {
             Vec::new()
@@ -196,16 +205,17 @@ impl Shared<'_> {
 
     fn section(&self, context: &mut Vars, index: usize, page: usize) -> Page {
         let section = &self.site.sections[index];
-        let view = SectionView::new(self.config, section);
+        let mut view = SectionView::new(self.config, section);
+        view.count = view.count.filter(|_| page == 0);
         self.paginate(
             context,
-            &section.articles,
+            (&section.articles, Order::NewestFirst),
             self.config.paginate,
             &view.url,
             page,
         );
         let mut trail = vec![self.home_crumb()];
-        if page > 1 {
+        if page > 0 {
             trail.push(self.crumb(&section.section.title, view.url.clone()));
         }
         context.insert("breadcrumbs", &trail);
@@ -275,20 +285,27 @@ impl Shared<'_> {
         TermView {
             name: &entry.name,
             slug: &entry.slug,
-            count: entry.articles.len(),
+            count: Some(entry.articles.len()),
             feed_url: (kind == Kind::Categories).then(|| format!("{url}atom.xml")),
             url,
         }
     }
 
     fn term(&self, context: &mut Vars, kind: Kind, term: usize, page: usize) -> Page {
-        let view = self.term_view(kind, term);
+        let mut view = self.term_view(kind, term);
+        view.count = view.count.filter(|_| page == 0);
         let list = &self.site.taxonomy(kind).terms[term].articles;
-        self.paginate(context, list, self.config.paginate, &view.url, page);
+        self.paginate(
+            context,
+            (list, Order::NewestFirst),
+            self.config.paginate,
+            &view.url,
+            page,
+        );
         let title = self.config.locale.label(kind.name()).to_string();
         let taxonomy_url = format!("{}{}/", self.config.base_path, kind.name());
         let mut trail = vec![self.home_crumb(), self.crumb(&title, taxonomy_url.clone())];
-        if page > 1 {
+        if page > 0 {
             trail.push(self.crumb(view.name, view.url.clone()));
         }
         context.insert("breadcrumbs", &trail);
@@ -469,7 +486,14 @@ impl Shared<'_> {
         let dates = &self.site.archives[archive];
         let list = dates.articles(period);
         let view = self.period_view(archive, period);
-        self.paginate(context, list, self.config.paginate, &view.url, page);
+        let order = crate::site::dates::Archive::order(period);
+        self.paginate(
+            context,
+            (list, order),
+            self.config.paginate,
+            &view.url,
+            page,
+        );
         let template = match period {
             Period::Year(year) => {
                 let range = page_range(list.len(), self.config.paginate, page);
@@ -483,7 +507,7 @@ impl Shared<'_> {
             }
             Period::Day(_) => ("archive_day.html", "archive_day"),
         };
-        context.insert("breadcrumbs", &self.period_trail(archive, period, page > 1));
+        context.insert("breadcrumbs", &self.period_trail(archive, period, page > 0));
         let title = view.label.clone();
         context.insert("period", &view);
         Page::new(template.0, template.1, title)

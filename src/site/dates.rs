@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate, Weekday};
 
 use crate::content::Article;
+use crate::site::pagination::Order;
 
 /// A year, a month or a day of an archive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -135,6 +136,14 @@ impl Archive {
                 .and_then(|month| month.days.get(&date.day())),
         };
         found.map_or(&[], Vec::as_slice)
+    }
+
+    /// The order of [`Archive::articles`] for `period`.
+    pub fn order(period: Period) -> Order {
+        match period {
+            Period::Day(_) => Order::OldestFirst,
+            _ => Order::NewestFirst,
+        }
     }
 
     /// A month of the archive, if it has articles.

@@ -94,39 +94,50 @@ fn periods_without_articles_have_no_page_and_no_link() {
 }
 
 #[test]
-fn day_with_45_articles_is_split_into_three_pages_in_time_order() {
+fn day_with_45_articles_is_split_into_pages_in_time_order() {
     let dir = built_edges("");
-    let first = page(dir.path(), "archive/2017/09/18/");
-    assert_eq!(items(&first), 20);
+    // Numbered from the oldest: page 1 holds the first 20 of the day, page 2 the next 20;
+    // the day's own page shows the latest 20, in time order.
+    let order = |html: &str, titles: &[&str]| {
+        let at: Vec<usize> = titles.iter().map(|t| html.find(t).unwrap()).collect();
+        at.windows(2).all(|w| w[0] < w[1])
+    };
+    let front = page(dir.path(), "archive/2017/09/18/");
+    assert_eq!(items(&front), 20);
     assert!(
-        first.contains("<h1>Monday, 18 September 2017 (45)</h1>"),
-        "{first}"
+        front.contains("<h1>Monday, 18 September 2017 (45)</h1>"),
+        "{front}"
     );
-    let order: Vec<usize> = ["Busy Day 00", "Busy Day 01", "Busy Day 19"]
-        .iter()
-        .map(|t| first.find(t).unwrap())
-        .collect();
-    assert!(order.windows(2).all(|w| w[0] < w[1]), "oldest first");
+    assert!(order(
+        &front,
+        &["Busy Day 25", "Busy Day 26", "Busy Day 44"]
+    ));
+    assert!(!front.contains("Busy Day 24"), "{front}");
     assert!(
-        first.contains("<a rel=\"next\" href=\"/archive/2017/09/18/page/2/\">next</a> of 3"),
-        "{first}"
+        front.contains("<a rel=\"next\" href=\"/archive/2017/09/18/page/2/\">next</a>"),
+        "{front}"
     );
-    assert!(!first.contains("rel=\"prev\""));
+    assert!(!front.contains("rel=\"prev\""));
     let second = page(dir.path(), "archive/2017/09/18/page/2/");
     assert_eq!(items(&second), 20);
+    assert!(order(&second, &["Busy Day 20", "Busy Day 39"]), "{second}");
     assert!(
         second.contains("<a rel=\"prev\" href=\"/archive/2017/09/18/\">prev</a>"),
         "{second}"
     );
-    assert!(second.contains("<a rel=\"next\" href=\"/archive/2017/09/18/page/3/\">"));
-    let third = page(dir.path(), "archive/2017/09/18/page/3/");
-    assert_eq!(items(&third), 5);
-    assert!(third.contains("Busy Day 44") && !third.contains("rel=\"next\""));
-    assert!(!dir.path().join("output/archive/2017/09/18/page/4").exists());
+    assert!(second.contains("<a rel=\"next\" href=\"/archive/2017/09/18/page/1/\">"));
+    let first = page(dir.path(), "archive/2017/09/18/page/1/");
+    assert_eq!(items(&first), 20);
+    assert!(order(
+        &first,
+        &["Busy Day 00", "Busy Day 01", "Busy Day 19"]
+    ));
+    assert!(!first.contains("Busy Day 20") && !first.contains("rel=\"next\""));
     assert!(
-        !dir.path().join("output/archive/2017/09/18/page/1").exists(),
-        "page 1 is the day's own URL"
+        second.contains("(45)"),
+        "every page of a period shows its count"
     );
+    assert!(!dir.path().join("output/archive/2017/09/18/page/3").exists());
 }
 
 #[test]
@@ -270,25 +281,43 @@ fn sections_get_archives_of_their_own_unless_turned_off() {
 
 #[test]
 fn section_listing_is_paginated() {
+    // 48 articles: the front shows the newest 20; pages 1 and 2 hold the oldest 40.
     let dir = built_edges("");
-    let first = page(dir.path(), "news/");
-    assert_eq!(items(&first), 20);
+    let front = page(dir.path(), "news/");
+    assert_eq!(items(&front), 20);
     assert!(
-        first.contains("<a rel=\"next\" href=\"/news/page/2/\">next</a> of 3"),
-        "{first}"
+        front.contains("<a rel=\"next\" href=\"/news/page/2/\">next</a>"),
+        "{front}"
     );
-    assert_eq!(items(&page(dir.path(), "news/page/3/")), 8);
+    assert!(front.contains("<h1>NEWS (48)</h1>"), "{front}");
+    let second = page(dir.path(), "news/page/2/");
+    assert_eq!(items(&second), 20);
+    assert!(
+        !second.contains("(48)"),
+        "only the front shows the count: {second}"
+    );
+    assert_eq!(items(&page(dir.path(), "news/page/1/")), 20);
+    assert!(!dir.path().join("output/news/page/3").exists());
 }
 
 #[test]
 fn home_more_link_uses_the_same_pagination() {
     let dir = built_edges("\n[home]\nlatest = 10\n");
     let home = page(dir.path(), "");
+    // 50 articles, 10 to a page: pages 1 to 5 hold them all from the oldest, and the front
+    // shows the newest 10, page 5's: its link to older articles leads to page 4.
+    assert_eq!(items(&home), 10);
     assert!(
-        home.contains("<a rel=\"next\" href=\"/page/2/\">next</a> of 5"),
+        home.contains("<a rel=\"next\" href=\"/page/4/\">next</a>"),
         "{home}"
     );
-    assert!(dir.path().join("output/page/5/index.html").exists());
+    assert!(dir.path().join("output/page/1/index.html").exists());
+    let fifth = page(dir.path(), "page/5/");
+    assert_eq!(items(&fifth), 10);
+    assert!(
+        fifth.contains("<a rel=\"prev\" href=\"/\">prev</a>"),
+        "{fifth}"
+    );
     assert!(!dir.path().join("output/page/6").exists());
 }
 

@@ -314,6 +314,60 @@ fn unchanged_rebuild_writes_no_file() {
 }
 
 #[test]
+fn publishing_an_article_leaves_the_older_numbered_pages_as_they_were() {
+    // One article to a page: twelve numbered pages in the section, tag and home listings.
+    let mut files = vec![(
+        "bulletin.toml".to_string(),
+        "theme = \"mini\"\npaginate = 1\n[home]\nlatest = 1\n".to_string(),
+    )];
+    for day in 1..=12 {
+        files.push((
+            format!("content/news/a{day:02}.md"),
+            article(
+                &format!("A{day}"),
+                &format!("2017-01-{day:02} 10:00:00"),
+                "\"t\"",
+            ),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let dir = site(&refs);
+    build_ok(dir.path(), &[]);
+    let before = times(&dir.path().join("output"));
+    let old_page = read(dir.path(), "output/news/page/3/index.html");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    write(
+        dir.path(),
+        "content/news/a13.md",
+        article("A13", "2017-01-13 10:00:00", "\"t\"").as_bytes(),
+    );
+    build_ok(dir.path(), &[]);
+    let after = times(&dir.path().join("output"));
+    assert_matches_clean_build(dir.path());
+    // Pages far from the newest keep their articles, links and bytes, and are not written.
+    for listing in ["news/", "tags/t/", ""] {
+        for number in 1..=8 {
+            let path = PathBuf::from(format!("{listing}page/{number}/index.html"));
+            assert_eq!(
+                before.get(&path),
+                after.get(&path),
+                "{} was written",
+                path.display()
+            );
+        }
+        let newest = PathBuf::from(format!("{listing}page/13/index.html"));
+        assert!(!before.contains_key(&newest) && after.contains_key(&newest));
+        let front = PathBuf::from(format!("{listing}index.html"));
+        assert_ne!(before.get(&front), after.get(&front), "{listing} front");
+    }
+    assert_eq!(read(dir.path(), "output/news/page/3/index.html"), old_page);
+    assert!(old_page.contains(">A3<"), "{old_page}");
+}
+
+#[test]
 fn editing_an_article_rewrites_only_what_shows_it() {
     let dir = starting_site();
     build_ok(dir.path(), &[]);

@@ -110,10 +110,17 @@ fn term_pages_are_paginated_like_other_listings() {
         .collect();
     let dir = site(&refs);
     build_ok(dir.path(), &[]);
-    assert!(dir.path().join("output/tags/x/page/3/index.html").exists());
+    // Five articles, two to a page: pages 1 and 2 hold the oldest four; the front the newest two.
+    assert!(dir.path().join("output/tags/x/page/2/index.html").exists());
+    assert!(!dir.path().join("output/tags/x/page/3").exists());
+    let oldest = out(dir.path(), "tags/x/page/1/index.html");
     assert!(
-        out(dir.path(), "tags/x/index.html").contains("<a rel=\"next\" href=\"/tags/x/page/2/\">")
+        oldest.contains(">A0<") && oldest.contains(">A1<"),
+        "{oldest}"
     );
+    let front = out(dir.path(), "tags/x/index.html");
+    assert!(front.contains(">A4<") && front.contains(">A3<"), "{front}");
+    assert!(front.contains("<a rel=\"next\" href=\"/tags/x/page/2/\">"));
 }
 
 fn parse(xml: &str) -> roxmltree::Document<'_> {

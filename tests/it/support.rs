@@ -24,11 +24,11 @@ pub const MINI_THEME: &[(&str, &str)] = &[
         "themes/mini/templates/index.html",
         "{% extends \"base.html\" %}{% block content %}<ul>\n{% for a in articles %}<li><a href=\"{{ a.url }}\">{{ a.title }}</a> \
 <time datetime=\"{{ a.date_iso }}\">{{ a.date }}</time> {{ a.section_title }}: {{ a.summary }}</li>\n{% endfor %}</ul>\n\
-{% for s in sections %}<a href=\"{{ s.url }}\">{{ s.title }} ({{ s.count }})</a>\n{% endfor %}{% include \"nav.html\" %}{% endblock content %}",
+{% for s in sections %}<a href=\"{{ s.url }}\">{{ s.title }}{% if s.count %} ({{ s.count }}){% endif %}</a>\n{% endfor %}{% include \"nav.html\" %}{% endblock content %}",
     ),
     (
         "themes/mini/templates/section.html",
-        "{% extends \"base.html\" %}{% block content %}<h1>{{ section.title }}</h1>\n\
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ section.title }}{% if section.count %} ({{ section.count }}){% endif %}</h1>\n\
 {% for a in articles %}<li><a href=\"{{ a.url }}\">{{ a.title }}</a></li>\n{% endfor %}{% include \"nav.html\" %}{% endblock content %}",
     ),
     (
@@ -47,10 +47,10 @@ pub const MINI_THEME: &[(&str, &str)] = &[
     ),
     (
         "themes/mini/templates/nav.html",
-        "{% if pagination and pagination.total > 1 %}<nav class=\"pages\">\
+        "{% if pagination and (pagination.prev or pagination.next) %}<nav class=\"pages\">\
 {% if pagination.prev %}<a rel=\"prev\" href=\"{{ pagination.prev }}\">prev</a>{% endif %}\
 {% for p in pagination.pages %} {% if p.current %}[{{ p.number }}]{% else %}<a href=\"{{ p.url }}\">{{ p.number }}</a>{% endif %}{% endfor %} \
-{% if pagination.next %}<a rel=\"next\" href=\"{{ pagination.next }}\">next</a>{% endif %} of {{ pagination.total }}</nav>\n{% endif %}\
+{% if pagination.next %}<a rel=\"next\" href=\"{{ pagination.next }}\">next</a>{% endif %}</nav>\n{% endif %}\
 {% if period %}<p class=\"periods\">{% if period.prev %}<a class=\"earlier\" href=\"{{ period.prev.url }}\">{{ period.prev.label }}</a>{% endif %} | \
 {% if period.next %}<a class=\"later\" href=\"{{ period.next.url }}\">{{ period.next.label }}</a>{% endif %}</p>\n\
 {% if period.print_url %}<a class=\"edition\" href=\"{{ period.print_url }}\">print</a>\n{% endif %}{% endif %}",
@@ -95,7 +95,7 @@ pub const MINI_THEME: &[(&str, &str)] = &[
     ),
     (
         "themes/mini/templates/term.html",
-        "{% extends \"base.html\" %}{% block content %}<h1>{{ term.name }} ({{ term.count }})</h1>\n\
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ term.name }}{% if term.count %} ({{ term.count }}){% endif %}</h1>\n\
 {% for a in articles %}<li><a href=\"{{ a.url }}\">{{ a.title }}</a></li>\n{% endfor %}{% include \"nav.html\" %}{% endblock content %}",
     ),
     (

@@ -81,6 +81,38 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Lays the site out again with `article`, added since: the pages, their paths and the
+    /// files to copy. `None` when a whole build must read the site again (the article is in
+    /// a new section, or another article linked to its file before it was there) or should
+    /// report a problem (its URL, or the path of one of its files, is taken); the plan is
+    /// then no longer the site of any build.
+    fn add(&mut self, config: &Config, article: content::Article) -> Option<()> {
+        let file = config.root.join(&article.path);
+        let known_section = self
+            .site
+            .sections
+            .iter()
+            .any(|s| s.section.name == article.section);
+        if !known_section || self.site.links.was_dangling(&file) {
+            return None;
+        }
+        let empty = site::Site::new(content::Content::default(), false);
+        let mut content = std::mem::replace(&mut self.site, empty).into_content();
+        content.links.add(config, &article);
+        self.copies.extend(article_copies(config, &article));
+        content.articles.push(article);
+        self.site = site::Site::new(content, config.per_section_archives);
+        self.templates.register_helpers(config, &self.site);
+        self.jobs = Job::all(config, &self.site);
+        self.paths = self
+            .jobs
+            .par_iter()
+            .map(|job| job.output_path(config, &self.site))
+            .collect();
+        render::jobs::check_unique_paths(config, &self.site, &self.jobs, &self.paths).ok()?;
+        output::check_collisions(config, &self.paths, &self.copies).ok()
+    }
+
     /// Fails when an article's file changed while its pages were being made.
     fn check_unchanged_sources(&self) -> Result<()> {
         Error::collect(
@@ -321,13 +353,15 @@ fn cache_stamp(config: &Config) -> Option<content::sources::Stamp> {
 /// Builds again after the file `changed` (its full path) changed, with the site `kept` from
 /// the last build, when it is one of its articles and keeps its place in the site (its body,
 /// title, summary or byline changed; not its URL, date, section, category, tags or anything
-/// else that orders or indexes it: see [`content::Article::same_place`]). The site is not
-/// loaded or laid out again; every page is fingerprinted as in any build, and those whose
-/// fingerprint changed are made again.
+/// else that orders or indexes it: see [`content::Article::same_place`]), or when it is a new
+/// article of one of its sections. The site is not loaded again, and laid out again only for
+/// a new article; every page is fingerprinted as in any build, and those whose fingerprint
+/// changed are made again.
 ///
 /// `None` when a whole build is needed: the change is not of that kind, the clock has reached
-/// a date that changes pages, another build wrote the output since, or another article's
-/// file changed too (it is the same file, through a link, or was saved in the meantime).
+/// a date that changes pages, another build wrote the output since, another article's file
+/// changed too (it is the same file, through a link, or was saved in the meantime), or a new
+/// article changes what others show (one linked to its file before it was there).
 /// After `None` or an error, `kept` is no longer the site of any build: drop it.
 pub fn rebuild_article(
     config: &Config,
@@ -343,7 +377,15 @@ pub fn rebuild_article(
     }
     let plan = &mut kept.plan;
     let shown = config.display_path(changed);
-    let index = plan.site.articles.iter().position(|a| a.path == shown)?;
+    let Some(index) = plan.site.articles.iter().position(|a| a.path == shown) else {
+        if plan.held.iter().any(|held| held.path == shown) {
+            return None;
+        }
+        let article = content::read_added(config, &plan.site.links, changed)?;
+        plan.add(config, article)?;
+        kept.valid_until = kept.plan.valid_until(config);
+        return rebuild_kept(config, kept, started).transpose();
+    };
     let old = &plan.site.articles[index];
     // Two articles from one file (a link to it, or a copy): both change with it.
     let twin = plan
@@ -415,19 +457,26 @@ fn copied_files(
 ) -> Result<Vec<output::CopiedFile>> {
     let mut copies = output::static_files(config, theme)?;
     for article in &site.articles {
-        let page = render::jobs::output_path(config, &article.url);
-        let dir = page
-            .parent()
-            .expect("an article page lies in its own folder");
-        copies.extend(
-            article
-                .assets
-                .iter()
-                .map(|(from, name)| output::CopiedFile {
-                    from: from.clone(),
-                    to: dir.join(name),
-                }),
-        );
+        copies.extend(article_copies(config, article));
     }
     Ok(copies)
+}
+
+/// The files `article` attaches, copied beside its page.
+fn article_copies<'a>(
+    config: &Config,
+    article: &'a content::Article,
+) -> impl Iterator<Item = output::CopiedFile> + 'a {
+    let page = render::jobs::output_path(config, &article.url);
+    let dir = page
+        .parent()
+        .expect("an article page lies in its own folder")
+        .to_path_buf();
+    article
+        .assets
+        .iter()
+        .map(move |(from, name)| output::CopiedFile {
+            from: from.clone(),
+            to: dir.join(name),
+        })
 }

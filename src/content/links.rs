@@ -22,6 +22,9 @@ use crate::markdown::{self, Links, Scan};
 pub struct LinkIndex {
     urls: HashMap<PathBuf, String>,
     files: BTreeSet<PathBuf>,
+    /// Every file a relative link named that was neither an article nor a file of
+    /// `content/`: an article added there changes the pages of the articles that link to it.
+    dangling: std::sync::Mutex<BTreeSet<PathBuf>>,
     content_dir: PathBuf,
     root: PathBuf,
     safe_html: bool,
@@ -42,6 +45,7 @@ impl LinkIndex {
                 .map(|a| (config.root.join(&a.path), a.url.clone()))
                 .collect(),
             files,
+            dangling: Default::default(),
             content_dir: config.content_dir.clone(),
             root: config.root.clone(),
             safe_html: config.safe_html,
@@ -60,6 +64,21 @@ impl LinkIndex {
         } else {
             Target::Missing(target)
         }
+    }
+
+    /// Whether a link of an article read with this index led to `path` (a full path) and
+    /// found nothing there.
+    pub fn was_dangling(&self, path: &Path) -> bool {
+        self.dangling
+            .lock()
+            .expect("no thread panics holding the set")
+            .contains(path)
+    }
+
+    /// Takes `article` (read after the index was made) among the articles links lead to.
+    pub fn add(&mut self, config: &Config, article: &Article) {
+        self.urls
+            .insert(config.root.join(&article.path), article.url.clone());
     }
 
     fn resolver<'a>(&'a self, article: &'a Article) -> ArticleLinks<'a> {
@@ -246,6 +265,11 @@ impl Links for ArticleLinks<'_> {
             return Some(format!("{url}{suffix}"));
         }
         if !self.index.files.contains(&target) || !target.starts_with(&self.index.content_dir) {
+            self.index
+                .dangling
+                .lock()
+                .expect("no thread panics holding the set")
+                .insert(target);
             return None;
         }
         let name = file_name(&target);

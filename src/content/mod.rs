@@ -210,6 +210,31 @@ pub fn reread(config: &Config, links: &LinkIndex, path: &Path) -> Option<Article
     Some(article)
 }
 
+/// Reads a file added to `content/` after the site was loaded, as [`load`] would read it:
+/// `None` unless it is an article (no link, no section file, nothing `load` leaves out) of a
+/// section the site has, that this build publishes and whose links resolve against `links`.
+pub fn read_added(config: &Config, links: &LinkIndex, path: &Path) -> Option<Article> {
+    if !std::fs::symlink_metadata(path).ok()?.is_file() {
+        return None;
+    }
+    let relative = crate::config::relative_to(path, &config.content_dir)?;
+    let entry = sources::Listed {
+        path: path.to_path_buf(),
+        depth: relative.components().count(),
+        is_dir: false,
+        is_link: false,
+        stamp: None,
+    };
+    let mut found = Walk::default();
+    classify(config, &entry, &mut found).ok()?;
+    if found.articles.len() != 1 {
+        return None;
+    }
+    let article = reread(config, links, path)?;
+    let held = (article.draft && !config.drafts) || (article.date > config.now && !config.future);
+    (!held).then_some(article)
+}
+
 /// Finds the articles, section files and other files of `content/`, from the listing the
 /// build took as it started when there is one, else by walking the folder.
 fn walk(config: &Config, listing: Option<&[sources::Listed]>) -> Result<Walk> {

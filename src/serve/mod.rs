@@ -235,7 +235,8 @@ struct Builder {
 impl Builder {
     /// Builds once, prints the outcome, and signals the pages. `changed` names what changed,
     /// for the message; `paths` are the files that changed. A change to one article that
-    /// leaves its place in the site is made from the site kept since the last build.
+    /// leaves its place in the site, and a new article, are made from the site kept since
+    /// the last build.
     fn rebuild(&self, changed: Option<&str>, paths: &[&Path]) {
         let started = Instant::now();
         let mut kept = self.kept.lock().expect("no thread panics holding the site");

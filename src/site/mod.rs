@@ -91,6 +91,16 @@ impl Site {
         }
     }
 
+    /// The content the site was laid out from, to lay it out again with another article.
+    pub fn into_content(self) -> Content {
+        Content {
+            articles: self.articles,
+            sections: self.sections.into_iter().map(|s| s.section).collect(),
+            links: self.links,
+            ..Content::default()
+        }
+    }
+
     /// The categories or the tags.
     pub fn taxonomy(&self, kind: Kind) -> &Taxonomy {
         match kind {

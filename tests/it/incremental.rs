@@ -195,6 +195,87 @@ fn an_edit_that_keeps_the_article_in_place_is_built_from_the_kept_site() {
     assert_eq!(kept.missing(&root.join("output")), 1);
 }
 
+/// An article added to a section is laid out with the kept site, without loading it again,
+/// with the output of a clean build; an addition that changes what other articles show, or
+/// that a build must report or hold back, is left to a whole build.
+#[test]
+fn an_added_article_is_laid_out_with_the_kept_site() {
+    let dir = starting_site();
+    let root = dir.path();
+    let config = || bulletin::Config::load(root, &bulletin::Overrides::default()).unwrap();
+    // A newest article, one in the middle of the listings, one with an attachment it links
+    // (the attachment there before the site is laid out).
+    write(root, "content/news/f/photo.svg", b"<svg/>");
+    let (_, kept) = bulletin::build_keeping(&config(), &bulletin::Silent).unwrap();
+    let mut kept = kept.expect("a build lays the site out");
+    let added = [
+        (
+            "content/news/z.md",
+            article("Zeta", "2019-02-02 10:00:00", "\"x\", \"new\""),
+        ),
+        (
+            "content/notices/m.md",
+            article("Mu", "2017-09-20 08:00:00", "\"y\""),
+        ),
+        (
+            "content/news/f/index.md",
+            "+++\ntitle = \"Phi\"\ndate = \"2018-03-03\"\n+++\n![A photo](photo.svg)\n".to_string(),
+        ),
+    ];
+    for (file, text) in &added {
+        write(root, file, text.as_bytes());
+        let report = bulletin::rebuild_article(&config(), &mut kept, &root.join(file))
+            .unwrap_or_else(|| panic!("{file} is laid out with the kept site"))
+            .unwrap();
+        assert!(report.written > 0);
+        assert_matches_clean_build(root);
+    }
+    assert!(read(root, "output/news/2018/03/03/f/photo.svg").contains("svg"));
+
+    // Left to a whole build: an article another one linked to before it was there (`b.md`,
+    // linked from every article of the starting site, is written again under a new name
+    // first), an article of a new section, one whose URL is taken, a draft, an embargoed
+    // one, a file that is not an article.
+    let beta = root.join("content/news/b.md");
+    let beta_text = std::fs::read_to_string(&beta).unwrap();
+    std::fs::remove_file(&beta).unwrap();
+    let (_, fresh) = bulletin::build_keeping(&config(), &bulletin::Silent).unwrap();
+    let mut fresh = fresh.unwrap();
+    std::fs::write(&beta, &beta_text).unwrap();
+    assert!(bulletin::rebuild_article(&config(), &mut fresh, &beta).is_none());
+    let cases = [
+        (
+            "content/reports/r.md",
+            article("Rho", "2019-01-01 10:00:00", ""),
+        ),
+        (
+            "content/news/a-copy.md",
+            article("Alpha", "2017-09-18 10:00:00", "")
+                .replace("+++\nAbout", "slug = \"a\"\n+++\nAbout"),
+        ),
+        (
+            "content/news/draft.md",
+            article("Draft", "2019-01-01 10:00:00", "")
+                .replace("+++\nAbout", "draft = true\n+++\nAbout"),
+        ),
+        (
+            "content/news/later.md",
+            article("Later", "2999-01-01 10:00:00", ""),
+        ),
+        ("content/news/notes.txt", "Not an article.".to_string()),
+    ];
+    for (file, text) in cases {
+        let (_, fresh) = bulletin::build_keeping(&config(), &bulletin::Silent).unwrap();
+        let mut fresh = fresh.unwrap();
+        write(root, file, text.as_bytes());
+        assert!(
+            bulletin::rebuild_article(&config(), &mut fresh, &root.join(file)).is_none(),
+            "{file}"
+        );
+        std::fs::remove_file(root.join(file)).unwrap();
+    }
+}
+
 /// The kept site is not used when it may be out of date: another build wrote the output
 /// since, or the changed file is also another article's (through a link).
 #[test]

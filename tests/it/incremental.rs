@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use crate::support::{build_ok, read, site, times, tree, write};
+use crate::support::{build_ok, read, site, site_of, times, tree, write};
 
 fn article(title: &str, date: &str, tags: &str) -> String {
     format!(
@@ -411,11 +411,7 @@ fn publishing_an_article_leaves_the_older_numbered_pages_as_they_were() {
             ),
         ));
     }
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_str()))
-        .collect();
-    let dir = site(&refs);
+    let dir = site_of(&files);
     build_ok(dir.path(), &[]);
     let before = times(&dir.path().join("output"));
     let old_page = read(dir.path(), "output/news/page/3/index.html");

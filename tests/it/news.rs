@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::support::{build_fails, build_ok, build_sample, bulletin, read, site, tree};
+use crate::support::{build_fails, build_ok, build_sample, bulletin, read, site, site_of, tree};
 
 fn article(title: &str, date: &str, extra: &str) -> String {
     format!(
@@ -104,11 +104,7 @@ fn term_pages_are_paginated_like_other_listings() {
             ),
         ));
     }
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_str()))
-        .collect();
-    let dir = site(&refs);
+    let dir = site_of(&files);
     build_ok(dir.path(), &[]);
     // Five articles, two to a page: pages 1 and 2 hold the oldest four; the front the newest two.
     assert!(dir.path().join("output/tags/x/page/2/index.html").exists());

@@ -107,6 +107,15 @@ pub const MINI_THEME: &[(&str, &str)] = &[
 
 /// Writes `files` into a fresh temporary site. The mini theme is added, and selected in
 /// `bulletin.toml` unless the files give a configuration of their own.
+/// [`site`], from files whose paths and texts were made at run time.
+pub fn site_of(files: &[(String, String)]) -> TempDir {
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    site(&refs)
+}
+
 pub fn site(files: &[(&str, &str)]) -> TempDir {
     let dir = tempfile::tempdir().expect("temporary folder");
     let has_config = files.iter().any(|(p, _)| *p == "bulletin.toml");

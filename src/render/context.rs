@@ -289,14 +289,13 @@ pub struct PageLink {
 }
 
 impl PaginationView {
-    /// The pagination of page `current` of a listing at `base` with `numbered` numbered pages,
-    /// the newest of which with articles the front does not show is `after_front`.
-    pub fn new(base: &str, current: usize, numbered: usize, after_front: usize) -> Self {
+    /// The pagination of page `current` of a listing at `base` with `numbered` numbered pages.
+    pub fn new(base: &str, current: usize, numbered: usize) -> Self {
         let url = |n: usize| page_url(base, n);
         // All a numbered page shows of the newer pages: see `pagination::horizon`.
         let newest = horizon(current, numbered);
         let (high, low) = if current == 0 {
-            (after_front, (after_front + 1).saturating_sub(WINDOW).max(1))
+            (numbered, (numbered + 1).saturating_sub(WINDOW).max(1))
         } else {
             (newest, current.saturating_sub(WINDOW).max(1))
         };
@@ -306,7 +305,7 @@ impl PaginationView {
             last: url(numbered.min(1)),
             prev: (current > 0).then(|| url(if current == newest { 0 } else { current + 1 })),
             next: match current {
-                0 => (after_front > 0).then(|| url(after_front)),
+                0 => (numbered > 0).then(|| url(numbered)),
                 1 => None,
                 n => Some(url(n - 1)),
             },

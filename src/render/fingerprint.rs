@@ -255,9 +255,6 @@ impl Fingerprints {
     /// months (a year) or days (a month).
     fn period_shape(&self, feed: &mut Feed, site: &Site, archive: usize, period: Period) {
         let dates = &site.archives[archive];
-        if let Some(section) = dates.section {
-            feed.number(site.sections[section].articles.len() as u128);
-        }
         let (earlier, later) = dates.neighbours(period);
         for neighbour in [earlier, later] {
             feed.period(neighbour);

@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::site::Site;
 use crate::site::categories::Kind;
 use crate::site::dates::{self, Period};
-use crate::site::pagination::{Order, after_front, numbered, page_range, page_range_in};
+use crate::site::pagination::{Order, numbered, page_range, page_range_in};
 
 /// What every render job reads.
 pub struct Shared<'a> {
@@ -165,11 +165,7 @@ impl Shared<'_> {
     ) {
         let range = page_range_in(order, list.len(), per_page, page);
         context.put("articles", Value::from(self.summaries(&list[range])));
-        let (numbered, after_front) = (
-            numbered(list.len(), per_page),
-            after_front(list.len(), per_page),
-        );
-        let view = PaginationView::new(base, page, numbered, after_front);
+        let view = PaginationView::new(base, page, numbered(list.len(), per_page));
         context.insert("pagination", &view);
     }
 
@@ -350,9 +346,15 @@ impl Shared<'_> {
         trail
     }
 
+    /// The section of a section's archive, without its count: an archive page shows the
+    /// counts of its own periods, and does not change with every article of the section.
     fn section_view(&self, archive: usize) -> Option<SectionView<'_>> {
         let section = self.site.archives[archive].section?;
-        Some(SectionView::new(self.config, &self.site.sections[section]))
+        let view = SectionView::new(self.config, &self.site.sections[section]);
+        Some(SectionView {
+            count: None,
+            ..view
+        })
     }
 
     fn archive(&self, context: &mut Vars, archive: usize) -> Page {

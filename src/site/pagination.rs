@@ -1,34 +1,23 @@
 //! Pagination: a list, newest first, split into pages that keep their articles for good.
 //!
 //! The listing's own URL (page 0 here, the front) shows the newest `per_page` articles. The
-//! numbered pages hold the whole list counted from the oldest: page 1 the oldest `per_page`
+//! numbered pages hold the list counted from the oldest: page 1 the oldest `per_page`
 //! articles, page 2 the next, and every numbered page is full; the newest articles that fill
-//! no numbered page yet are on the front. So `/news/page/37/` shows the same articles in ten
-//! years as today, a link to it stays true, and publishing an article changes the front and
-//! at most a few pages, not every page of the listing. (The newest numbered page may repeat
-//! some of the front's articles.)
+//! no numbered page yet are on the front alone. So `/news/page/37/` shows the same articles in
+//! ten years as today, a link to it stays true, and publishing an article changes the front
+//! and at most a few pages, not every page of the listing. A numbered page is made once a
+//! newer article follows its last, so the newest one always holds some articles the front
+//! does not (and may repeat some it does).
 
 use std::ops::Range;
 
 /// How many pages below the current one, and above it, a pagination links to by number.
 pub const WINDOW: usize = 3;
 
-/// How many numbered pages a list of `len` items has (besides the front): none when the
-/// front shows it all.
+/// How many numbered pages a list of `len` items has (besides the front): the full pages
+/// that a newer item follows; none when the front shows the whole list.
 pub fn numbered(len: usize, per_page: usize) -> usize {
-    let per_page = per_page.max(1);
-    if len > per_page { len / per_page } else { 0 }
-}
-
-/// The newest numbered page with articles the front does not show: where the front's link to
-/// older articles leads (0 when there is none).
-pub fn after_front(len: usize, per_page: usize) -> usize {
-    let pages = numbered(len, per_page);
-    if pages > 0 && len.is_multiple_of(per_page.max(1)) {
-        pages - 1
-    } else {
-        pages
-    }
+    len.saturating_sub(1) / per_page.max(1)
 }
 
 /// The items (as positions in the newest-first list) of page `number`: 0 for the front.
@@ -100,15 +89,15 @@ mod tests {
         assert_eq!(page_range(45, 20, 0), 0..20);
         assert_eq!(page_range(45, 20, 1), 25..45);
         assert_eq!(page_range(45, 20, 2), 5..25);
-        assert_eq!(after_front(45, 20), 2);
-        // 60 items: the front shows page 3 whole, so its link leads to page 2.
-        assert_eq!(page_numbers(60, 20), 0..=3);
-        assert_eq!(page_range(60, 20, 3), 0..20);
-        assert_eq!(after_front(60, 20), 2);
+        // 60 items: the newest 20 are on the front alone, until a newer one follows them.
+        assert_eq!(page_numbers(60, 20), 0..=2);
+        assert_eq!(page_range(60, 20, 2), 20..40);
+        assert_eq!(page_numbers(61, 20), 0..=3);
+        assert_eq!(page_range(61, 20, 3), 1..21);
         // Short lists are the front alone.
         assert_eq!(numbered(20, 20), 0);
+        assert_eq!(numbered(21, 20), 1);
         assert_eq!(page_range(20, 20, 0), 0..20);
-        assert_eq!(after_front(20, 20), 0);
         assert_eq!(page_numbers(0, 20), 0..=0);
         assert_eq!(page_range(0, 20, 0), 0..0);
     }
@@ -136,9 +125,8 @@ mod tests {
             );
             seen.sort_unstable();
             assert_eq!(seen, (0..len).collect::<Vec<_>>());
-            // The front's link to older articles leads to one it does not show.
-            let older = after_front(len, 20);
-            assert!(page_range(len, 20, older).end > 20, "{len}");
+            // The newest numbered page holds items the front does not show.
+            assert!(page_range(len, 20, numbered(len, 20)).end > 20, "{len}");
         }
     }
 

@@ -109,22 +109,7 @@ fn theme_without_archive_templates_falls_back_to_the_built_in_ones() {
 
 #[test]
 fn plain_theme_builds_the_sample_site_with_every_page() {
-    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = tempfile::tempdir().unwrap();
-    for entry in walkdir::WalkDir::new(repo.join("content"))
-        .into_iter()
-        .chain(walkdir::WalkDir::new(repo.join("themes/plain")))
-    {
-        let entry = entry.unwrap();
-        if entry.file_type().is_file() {
-            let relative = entry.path().strip_prefix(repo).unwrap();
-            crate::support::write(
-                dir.path(),
-                &relative.to_string_lossy(),
-                &std::fs::read(entry.path()).unwrap(),
-            );
-        }
-    }
+    let (repo, dir) = (repo(), sample_with_theme("plain"));
     let config = std::fs::read_to_string(repo.join("bulletin.toml"))
         .unwrap()
         .replace("theme = \"default\"", "theme = \"plain\"");
@@ -144,4 +129,70 @@ fn plain_theme_builds_the_sample_site_with_every_page() {
     let month = read(&out, "archive/2017/09/index.html");
     assert!(month.contains("class=\"calendar"), "{month}");
     assert!(month.contains("<footer><p>Zhejiang Provincial Bulletin."));
+}
+
+#[test]
+fn default_theme_pages_listings_from_the_oldest() {
+    // The sample site with two articles to a page.
+    let (repo, dir) = (repo(), sample_with_theme("default"));
+    let config = std::fs::read_to_string(repo.join("bulletin.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("bulletin.toml"),
+        format!("paginate = 2\n{config}"),
+    )
+    .unwrap();
+    build_ok(dir.path(), &[]);
+    let out = dir.path().join("output");
+    let newest = (1..)
+        .take_while(|n| out.join(format!("news/page/{n}/index.html")).exists())
+        .last()
+        .expect("the news section has numbered pages");
+    assert!(newest >= 3, "{newest}");
+    let front = read(&out, "news/index.html");
+    assert!(
+        front.contains(&format!(
+            "<a href=\"/news/page/{newest}/\" rel=\"next\">Older"
+        )),
+        "{front}"
+    );
+    assert!(!front.contains("rel=\"prev\"") && !front.contains("pagination__status"));
+    assert!(
+        front.contains("<a href=\"/news/page/1/\">Oldest</a>"),
+        "{front}"
+    );
+    let oldest = read(&out, "news/page/1/index.html");
+    assert!(oldest.contains("<title>NEWS - Page 1 - "), "{oldest}");
+    assert!(oldest.contains("<p class=\"pagination__status\">Page 1</p>"));
+    assert!(oldest.contains("<a href=\"/news/\">Newest</a>"));
+    assert!(oldest.contains("<a href=\"/news/page/2/\" rel=\"prev\">"));
+    assert!(oldest.contains("<span aria-current=\"page\">1</span>"));
+    assert!(!oldest.contains("rel=\"next\"") && !oldest.contains(">Oldest<"));
+    // Page 2 leads to page 1 as the older page, once: "Oldest" would repeat it.
+    let second = read(&out, "news/page/2/index.html");
+    assert!(second.contains("<a href=\"/news/page/1/\" rel=\"next\">Older"));
+    assert!(!second.contains(">Oldest<"), "{second}");
+    // Only the listing's own page counts the section's articles.
+    assert!(front.contains("<p class=\"count\">"));
+    assert!(!second.contains("<p class=\"count\">"), "{second}");
+}
+
+fn repo() -> &'static std::path::Path {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The sample site's articles and the repository's theme `name`, in a temporary folder.
+fn sample_with_theme(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in walkdir::WalkDir::new(repo().join("content"))
+        .into_iter()
+        .chain(walkdir::WalkDir::new(repo().join("themes").join(name)))
+    {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let relative = entry.path().strip_prefix(repo()).unwrap();
+            let bytes = std::fs::read(entry.path()).unwrap();
+            crate::support::write(dir.path(), &relative.to_string_lossy(), &bytes);
+        }
+    }
+    dir
 }

@@ -462,6 +462,77 @@ fn publishing_an_article_leaves_the_older_numbered_pages_as_they_were() {
     assert!(old_page.contains(">A3<"), "{old_page}");
 }
 
+/// A seeded run of publications, back-dated additions, deletions, new dates and new tags
+/// over two sections, three articles to a page: after each, a rebuild gives the output of a
+/// clean build.
+#[test]
+fn a_run_of_random_changes_rebuilds_as_clean_builds_do() {
+    let dir = site(&[(
+        "bulletin.toml",
+        "theme = \"mini\"\npaginate = 3\n[home]\nlatest = 2\n",
+    )]);
+    let root = dir.path();
+    let mut seed: u64 = 0x5eed_2017;
+    let mut next = |below: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % below
+    };
+    let mut files: Vec<String> = Vec::new();
+    for step in 0..30 {
+        let choice = if files.len() < 4 { 0 } else { next(5) };
+        let date = format!("2017-{:02}-{:02} 10:00:00", 1 + next(3), 1 + next(28));
+        let tags = ["", "\"x\"", "\"y\"", "\"x\", \"y\""][next(4) as usize];
+        match choice {
+            // A new article, most often the newest.
+            0 | 1 => {
+                let section = ["news", "notices"][next(2) as usize];
+                let date = if next(3) > 0 {
+                    format!("2018-01-01 {:02}:00:00", step % 24)
+                } else {
+                    date
+                };
+                let file = format!("content/{section}/s{step}.md");
+                write(
+                    root,
+                    &file,
+                    article(&format!("S{step}"), &date, tags).as_bytes(),
+                );
+                files.push(file);
+            }
+            2 => {
+                let file = files.remove(next(files.len() as u64) as usize);
+                std::fs::remove_file(root.join(&file)).unwrap();
+            }
+            3 => {
+                let file = &files[next(files.len() as u64) as usize];
+                let text = std::fs::read_to_string(root.join(file)).unwrap();
+                let start = text.find("date = \"").unwrap() + 8;
+                let end = start + text[start..].find('"').unwrap();
+                write(
+                    root,
+                    file,
+                    format!("{}{date}{}", &text[..start], &text[end..]).as_bytes(),
+                );
+            }
+            _ => {
+                let file = &files[next(files.len() as u64) as usize];
+                let text = std::fs::read_to_string(root.join(file)).unwrap();
+                let start = text.find("tags = [").unwrap() + 8;
+                let end = start + text[start..].find(']').unwrap();
+                write(
+                    root,
+                    file,
+                    format!("{}{tags}{}", &text[..start], &text[end..]).as_bytes(),
+                );
+            }
+        }
+        build_ok(root, &[]);
+        assert_matches_clean_build(root);
+    }
+}
+
 #[test]
 fn editing_an_article_rewrites_only_what_shows_it() {
     let dir = starting_site();

@@ -103,13 +103,7 @@ impl Plan {
         content.articles.push(article);
         self.site = site::Site::new(content, config.per_section_archives);
         self.templates.register_helpers(config, &self.site);
-        self.jobs = Job::all(config, &self.site);
-        self.paths = self
-            .jobs
-            .par_iter()
-            .map(|job| job.output_path(config, &self.site))
-            .collect();
-        render::jobs::check_unique_paths(config, &self.site, &self.jobs, &self.paths).ok()?;
+        (self.jobs, self.paths) = pages_of(config, &self.site).ok()?;
         output::check_collisions(config, &self.paths, &self.copies).ok()
     }
 
@@ -219,12 +213,7 @@ pub fn plan(config: &Config, listing: Option<&[content::sources::Listed]>) -> Re
     let sources = content.sources.take();
     let site = site::Site::new(content, config.per_section_archives);
     templates.register_helpers(config, &site);
-    let jobs = Job::all(config, &site);
-    let paths: Vec<_> = jobs
-        .par_iter()
-        .map(|job| job.output_path(config, &site))
-        .collect();
-    render::jobs::check_unique_paths(config, &site, &jobs, &paths)?;
+    let (jobs, paths) = pages_of(config, &site)?;
     let copies = copied_files(config, &site, &theme)?;
     output::check_collisions(config, &paths, &copies)?;
     Ok(Plan {
@@ -447,6 +436,18 @@ fn rebuild_kept(config: &Config, kept: &mut Kept, started: Instant) -> Result<Op
     kept.outcomes = outcomes;
     kept.cache = cache_stamp(config);
     Ok(Some(report))
+}
+
+/// Every page of `site` and its file, relative to the output folder; an error when two pages
+/// would be one file, or a page would lie below another's file.
+fn pages_of(config: &Config, site: &site::Site) -> Result<(Vec<Job>, Vec<std::path::PathBuf>)> {
+    let jobs = Job::all(config, site);
+    let paths: Vec<_> = jobs
+        .par_iter()
+        .map(|job| job.output_path(config, site))
+        .collect();
+    render::jobs::check_unique_paths(config, site, &jobs, &paths)?;
+    Ok((jobs, paths))
 }
 
 /// Static files of the theme and the site, and the files articles attach.

@@ -214,9 +214,7 @@ pub fn reread(config: &Config, links: &LinkIndex, path: &Path) -> Option<Article
 /// `None` unless it is an article (no link, no section file, nothing `load` leaves out) of a
 /// section the site has, that this build publishes and whose links resolve against `links`.
 pub fn read_added(config: &Config, links: &LinkIndex, path: &Path) -> Option<Article> {
-    if !std::fs::symlink_metadata(path).ok()?.is_file() {
-        return None;
-    }
+    // Classified as the walk classifies it; `reread` then turns away links and folders.
     let relative = crate::config::relative_to(path, &config.content_dir)?;
     let entry = sources::Listed {
         path: path.to_path_buf(),

@@ -505,27 +505,18 @@ fn a_run_of_random_changes_rebuilds_as_clean_builds_do() {
                 let file = files.remove(next(files.len() as u64) as usize);
                 std::fs::remove_file(root.join(&file)).unwrap();
             }
-            3 => {
+            // A new date, or new tags: the text between `open` and `close` replaced.
+            choice => {
+                let (open, close, value) = match choice {
+                    3 => ("date = \"", '"', date.as_str()),
+                    _ => ("tags = [", ']', tags),
+                };
                 let file = &files[next(files.len() as u64) as usize];
                 let text = std::fs::read_to_string(root.join(file)).unwrap();
-                let start = text.find("date = \"").unwrap() + 8;
-                let end = start + text[start..].find('"').unwrap();
-                write(
-                    root,
-                    file,
-                    format!("{}{date}{}", &text[..start], &text[end..]).as_bytes(),
-                );
-            }
-            _ => {
-                let file = &files[next(files.len() as u64) as usize];
-                let text = std::fs::read_to_string(root.join(file)).unwrap();
-                let start = text.find("tags = [").unwrap() + 8;
-                let end = start + text[start..].find(']').unwrap();
-                write(
-                    root,
-                    file,
-                    format!("{}{tags}{}", &text[..start], &text[end..]).as_bytes(),
-                );
+                let start = text.find(open).unwrap() + open.len();
+                let end = start + text[start..].find(close).unwrap();
+                let changed = format!("{}{value}{}", &text[..start], &text[end..]);
+                write(root, file, changed.as_bytes());
             }
         }
         build_ok(root, &[]);

@@ -41,8 +41,8 @@ pub struct Formats {
 
 impl Locale {
     /// The locale for a language tag such as `zh-Hans`: the site's `i18n/zh-Hans.toml`, else its
-    /// `i18n/zh.toml`, else the built-in `zh`, else English. Labels a file leaves out come from
-    /// English.
+    /// `i18n/zh.toml`, else the built-in `zh`, else English. Labels a site's file leaves out come
+    /// from the built-in locale of its language, where there is one, then from English.
     pub fn load(root: &Path, language: &str) -> Result<Locale> {
         let english = parse(Path::new("en.toml"), BUILT_IN[0].1)?;
         let primary = language.split('-').next().unwrap_or(language);
@@ -60,12 +60,25 @@ impl Locale {
                 candidates.push((format!("src/locales/{name}.toml").into(), text.to_string()));
             }
         }
-        let Some((path, text)) = candidates.into_iter().next() else {
+        let mut candidates = candidates.into_iter();
+        let Some((path, text)) = candidates.next() else {
             return Ok(english);
         };
         let mut locale = parse(&path, &text)?;
-        for (key, value) in english.labels {
-            locale.labels.entry(key).or_insert(value);
+        // Labels the file leaves out: the built-in locale of its language first, then English.
+        let built_in = candidates
+            .filter(|(path, _)| path.starts_with("src/locales"))
+            .map(|(path, text)| parse(&path, &text))
+            .next()
+            .transpose()?;
+        for labels in built_in
+            .into_iter()
+            .map(|l| l.labels)
+            .chain([english.labels])
+        {
+            for (key, value) in labels {
+                locale.labels.entry(key).or_insert(value);
+            }
         }
         Ok(locale)
     }
@@ -213,6 +226,23 @@ mod tests {
         let fr = Locale::load(dir.path(), "fr").unwrap();
         assert_eq!(fr.month_name(9), "septembre");
         assert_eq!(fr.label("home"), "Home", "missing labels come from English");
+    }
+
+    #[test]
+    fn a_site_file_for_a_built_in_language_takes_missing_labels_from_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("i18n")).unwrap();
+        let zh = BUILT_IN[1].1;
+        let start = zh.find("[labels]").unwrap();
+        let own = format!("{}[labels]\nhome = \"本站首页\"\n", &zh[..start]);
+        std::fs::write(dir.path().join("i18n/zh.toml"), own).unwrap();
+        let site = Locale::load(dir.path(), "zh-Hans").unwrap();
+        assert_eq!(site.label("home"), "本站首页", "the site's own label");
+        assert_eq!(
+            site.label("archive"),
+            "归档",
+            "left out: the built-in Chinese label"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The list of output files: one render job per file, each with its URL and its path.
 
 use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::DateTime;
 use chrono_tz::Tz;
@@ -458,51 +458,79 @@ pub fn check_unique_paths(
     jobs: &[Job],
     paths: &[PathBuf],
 ) -> Result<()> {
-    let mut seen: rustc_hash::FxHashMap<&OsStr, Job> = rustc_hash::FxHashMap::default();
-    seen.reserve(jobs.len());
-    let mut errors = Vec::new();
-    for (&job, path) in jobs.iter().zip(paths) {
-        let path = path.as_os_str();
-        if let Some(first) = seen.get(&path) {
-            let location = job_location(site, job);
-            let message = format!(
-                "{} and {} would both be written to {}",
-                first.origin(config, site),
-                job.origin(config, site),
-                path.display()
-            );
-            errors.push(
-                Error::at(location, message)
-                    .with_hint("change a `slug`, an alias, or the `permalink` pattern")
-                    .with_code("url-collision"),
-            );
-        } else {
-            seen.insert(path, job);
-        }
+    use rayon::prelude::*;
+    // Output paths are relative and made from URLs, so their folders end at each `/`.
+    const SEPARATOR: char = std::path::MAIN_SEPARATOR;
+    fn name(text: &str) -> &str {
+        text.rsplit(SEPARATOR).next().unwrap_or(text)
     }
+    let (seen, names) = rayon::join(
+        || {
+            let mut seen: rustc_hash::FxHashMap<&OsStr, Job> = rustc_hash::FxHashMap::default();
+            seen.reserve(jobs.len());
+            let mut errors = Vec::new();
+            for (&job, path) in jobs.iter().zip(paths) {
+                let path = path.as_os_str();
+                if let Some(first) = seen.get(&path) {
+                    let location = job_location(site, job);
+                    let message = format!(
+                        "{} and {} would both be written to {}",
+                        first.origin(config, site),
+                        job.origin(config, site),
+                        path.display()
+                    );
+                    errors.push(
+                        Error::at(location, message)
+                            .with_hint("change a `slug`, an alias, or the `permalink` pattern")
+                            .with_code("url-collision"),
+                    );
+                } else {
+                    seen.insert(path, job);
+                }
+            }
+            (seen, errors)
+        },
+        // The names of files. A folder can be a file only if its name is one of them; there
+        // are few (`index.html`, `atom.xml`...), so most folders are ruled out without being
+        // looked for among the tens of thousands of files.
+        || {
+            paths
+                .par_iter()
+                .filter_map(|path| path.to_str())
+                .fold(rustc_hash::FxHashSet::default, |mut names, text| {
+                    names.insert(name(text));
+                    names
+                })
+                .reduce(rustc_hash::FxHashSet::default, |mut a, b| {
+                    a.extend(b);
+                    a
+                })
+        },
+    );
+    let (seen, mut errors) = seen;
     // A file where another file needs a folder (`/robots.txt/x.htm`) cannot be written either.
-    for (path, &job) in &seen {
-        // Output paths are relative and made from URLs, so their folders end at each `/`.
-        let Some(text) = path.to_str() else { continue };
-        let folders = text
-            .rmatch_indices(std::path::MAIN_SEPARATOR)
-            .map(|(end, _)| &text[..end]);
-        for folder in folders.map(Path::new) {
-            if let Some(&owner) = seen.get(folder.as_os_str()) {
-                let message = format!(
-                    "{} needs the folder {}, which is the file of {}",
-                    job.origin(config, site),
-                    folder.display(),
-                    owner.origin(config, site)
-                );
-                errors.push(
+    let below_files: Vec<Error> = jobs
+        .par_iter()
+        .zip(paths)
+        .filter_map(|(&job, path)| Some((job, path.to_str()?)))
+        .flat_map_iter(|(job, text)| {
+            text.rmatch_indices(SEPARATOR)
+                .map(|(end, _)| &text[..end])
+                .filter(|folder| names.contains(name(folder)))
+                .filter_map(|folder| Some((folder, *seen.get(OsStr::new(folder))?)))
+                .map(move |(folder, owner)| {
+                    let message = format!(
+                        "{} needs the folder {folder}, which is the file of {}",
+                        job.origin(config, site),
+                        owner.origin(config, site)
+                    );
                     Error::at(job_location(site, job), message)
                         .with_hint("change an alias")
-                        .with_code("url-collision"),
-                );
-            }
-        }
-    }
+                        .with_code("url-collision")
+                })
+        })
+        .collect();
+    errors.extend(below_files);
     errors.sort_by_key(ToString::to_string);
     Error::collect(errors)
 }
@@ -522,20 +550,34 @@ mod tests {
             Job::Robots,
             Job::NewsSitemap,
             Job::Home { page: 0 },
+            Job::Home { page: 1 },
         ];
-        let paths: Vec<PathBuf> = ["a/b/x.html", "a/b", "a/b/c/y.html", "a/z.html"]
-            .iter()
-            .map(PathBuf::from)
-            .collect();
+        let paths: Vec<PathBuf> = [
+            "a/b/x.html",
+            "a/b",
+            "a/b/c/y.html",
+            "a/z.html",
+            "a/b/c/w.html",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
         let text = check_unique_paths(&config, &site, &jobs, &paths)
             .unwrap_err()
             .lines();
-        assert_eq!(text.matches("needs the folder a/b,").count(), 2, "{text}");
+        // Two pages in one folder below the file: each is reported.
+        assert_eq!(text.matches("needs the folder a/b,").count(), 3, "{text}");
         assert!(!text.contains("folder a,"), "{text}");
-        let fine: Vec<PathBuf> = ["a/b/x.html", "a/c", "a/b/c/y.html", "a/z.html"]
-            .iter()
-            .map(PathBuf::from)
-            .collect();
+        let fine: Vec<PathBuf> = [
+            "a/b/x.html",
+            "a/c",
+            "a/b/c/y.html",
+            "a/z.html",
+            "a/b/c/w.html",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
         check_unique_paths(&config, &site, &jobs, &fine).unwrap();
     }
 

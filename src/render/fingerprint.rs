@@ -242,11 +242,24 @@ impl Fingerprints {
         jobs: &[Job],
         paths: &[std::path::PathBuf],
     ) -> u128 {
+        use rayon::prelude::*;
         let mut feed = Feed::new(self.global);
         feed.path(path);
-        for (job, page) in jobs.iter().zip(paths).filter(|(job, _)| job.in_sitemap()) {
-            feed.path(page);
-            feed.instant(job.last_modified(config, site));
+        // Fed in pieces, in parallel, each piece's fingerprint then fed in order.
+        let pieces: Vec<u128> = jobs
+            .par_chunks(4096)
+            .zip(paths.par_chunks(4096))
+            .map(|(jobs, paths)| {
+                let mut piece = Feed::new(0);
+                for (job, page) in jobs.iter().zip(paths).filter(|(job, _)| job.in_sitemap()) {
+                    piece.path(page);
+                    piece.instant(job.last_modified(config, site));
+                }
+                piece.finish()
+            })
+            .collect();
+        for piece in pieces {
+            feed.number(piece);
         }
         feed.finish()
     }

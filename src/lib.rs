@@ -96,11 +96,13 @@ impl Plan {
         if !known_section || self.site.links.was_dangling(&file) {
             return None;
         }
+        // Put in its place among the others, the kept articles are not sorted again.
+        let at = self.site.position_of(&article);
         let empty = site::Site::new(content::Content::default(), false);
         let mut content = std::mem::replace(&mut self.site, empty).into_content();
         content.links.add(config, &article);
         self.copies.extend(article_copies(config, &article));
-        content.articles.push(article);
+        content.articles.insert(at, article);
         self.site = site::Site::new(content, config.per_section_archives);
         self.templates.register_helpers(config, &self.site);
         (self.jobs, self.paths) = pages_of(config, &self.site).ok()?;
@@ -371,9 +373,14 @@ pub fn rebuild_article(
             return None;
         }
         let article = content::read_added(config, &plan.site.links, changed)?;
-        plan.add(config, article)?;
+        // The last build's cache is made while the site is laid out again.
+        let (added, previous) = rayon::join(
+            || plan.add(config, article),
+            || Writer::cache_of(&kept.outcomes),
+        );
+        added?;
         kept.valid_until = kept.plan.valid_until(config);
-        return rebuild_kept(config, kept, started).transpose();
+        return rebuild_kept(config, kept, started, Some(previous)).transpose();
     };
     let old = &plan.site.articles[index];
     // Two articles from one file (a link to it, or a copy): both change with it.
@@ -388,7 +395,7 @@ pub fn rebuild_article(
         return None;
     }
     plan.site.articles[index] = article;
-    rebuild_kept(config, kept, started).transpose()
+    rebuild_kept(config, kept, started, None).transpose()
 }
 
 impl Kept {
@@ -400,10 +407,15 @@ impl Kept {
     }
 }
 
-/// The writing half of a build, for a site laid out before; `None` when another build wrote
-/// the output since, or when a file changed while the pages were made: a whole build reads
-/// them again.
-fn rebuild_kept(config: &Config, kept: &mut Kept, started: Instant) -> Result<Option<Report>> {
+/// The writing half of a build, for a site laid out before, with the last build's cache when
+/// it was made already; `None` when another build wrote the output since, or when a file
+/// changed while the pages were made: a whole build reads them again.
+fn rebuild_kept(
+    config: &Config,
+    kept: &mut Kept,
+    started: Instant,
+    previous: Option<output::cache::Cache>,
+) -> Result<Option<Report>> {
     let plan = &kept.plan;
     // The output folder was checked by the build that laid the site out, with the same
     // configuration.
@@ -411,7 +423,8 @@ fn rebuild_kept(config: &Config, kept: &mut Kept, started: Instant) -> Result<Op
     if kept.cache.is_none() || cache_stamp(config) != kept.cache {
         return Ok(None);
     }
-    let mut writer = Writer::resume(config, &kept.outcomes)?;
+    let previous = previous.unwrap_or_else(|| Writer::cache_of(&kept.outcomes));
+    let mut writer = Writer::resume(config, previous)?;
     writer.make_folders(&plan.paths)?;
     let loaded = started.elapsed();
     let mut outcomes = plan.render(config, &writer, &|| {})?;

@@ -63,20 +63,24 @@ impl Writer {
     }
 
     /// [`Writer::start`] for a build that follows one made in the same process: the last
-    /// build's cache is taken from its `outcomes` rather than read from its file, and its
+    /// build's cache is made from its outcomes (see [`Writer::cache_of`]) rather than read
+    /// from its file, and its
     /// files are taken to be in the output without asking for each. Whoever resumes asks
     /// afterwards (see [`Folder::missing`]).
-    pub fn resume(config: &Config, outcomes: &[Outcome]) -> Result<Writer> {
-        let mut writer = Writer::begin(config, || {
-            Some(Cache {
-                entries: outcomes
-                    .iter()
-                    .map(|o| (o.path.as_os_str().to_owned(), o.entry))
-                    .collect(),
-            })
-        })?;
+    pub fn resume(config: &Config, previous: Cache) -> Result<Writer> {
+        let mut writer = Writer::begin(config, || Some(previous))?;
         writer.trusting = true;
         Ok(writer)
+    }
+
+    /// The cache a build's `outcomes` make, for [`Writer::resume`].
+    pub fn cache_of(outcomes: &[Outcome]) -> Cache {
+        Cache {
+            entries: outcomes
+                .iter()
+                .map(|o| (o.path.as_os_str().to_owned(), o.entry))
+                .collect(),
+        }
     }
 
     fn begin(config: &Config, previous: impl FnOnce() -> Option<Cache>) -> Result<Writer> {

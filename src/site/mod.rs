@@ -41,18 +41,8 @@ impl Site {
     /// Sorts the articles and builds the indexes. `per_section` adds an archive per section
     /// when there are several: a site's only section has the site's archive.
     pub fn new(content: Content, per_section: bool) -> Site {
-        // Newest first, then by URL; indices are sorted rather than the large articles.
-        let all = &content.articles;
-        let mut order: Vec<usize> = (0..all.len()).collect();
-        order.sort_unstable_by(|&a, &b| {
-            let (a, b) = (&all[a], &all[b]);
-            b.date.cmp(&a.date).then_with(|| a.url.cmp(&b.url))
-        });
-        let mut slots: Vec<Option<Article>> = content.articles.into_iter().map(Some).collect();
-        let articles: Vec<Article> = order
-            .into_iter()
-            .map(|i| slots[i].take().expect("each article is placed once"))
-            .collect();
+        let mut articles = content.articles;
+        put_in_order(&mut articles);
         let mut sections: Vec<SectionIndex> = content
             .sections
             .into_iter()
@@ -89,6 +79,12 @@ impl Site {
             archives,
             placement,
         }
+    }
+
+    /// Where `article` goes among the site's articles, in their order.
+    pub fn position_of(&self, article: &Article) -> usize {
+        self.articles
+            .partition_point(|a| in_order(a, article) == std::cmp::Ordering::Less)
     }
 
     /// The content the site was laid out from, to lay it out again with another article.
@@ -134,6 +130,34 @@ impl Site {
     }
 }
 
+/// The order of a site's articles: newest first, then by URL.
+fn in_order(a: &Article, b: &Article) -> std::cmp::Ordering {
+    b.date.cmp(&a.date).then_with(|| a.url.cmp(&b.url))
+}
+
+/// Sorts `articles` into the site's order. Articles are large: their indices are sorted, and
+/// the articles moved into place along the cycles of that permutation, with no second vector
+/// of them; articles in order already (as a kept site's, with one added in its place) are not
+/// moved at all.
+fn put_in_order(articles: &mut [Article]) {
+    if articles.is_sorted_by(|a, b| in_order(a, b).is_le()) {
+        return;
+    }
+    let mut order: Vec<usize> = (0..articles.len()).collect();
+    order.sort_unstable_by(|&a, &b| in_order(&articles[a], &articles[b]));
+    // Position `i` takes the article at `order[i]`; `order[i] == i` marks a placed one.
+    for start in 0..articles.len() {
+        let mut current = start;
+        while order[current] != start {
+            let next = order[current];
+            articles.swap(current, next);
+            order[current] = current;
+            current = next;
+        }
+        order[current] = current;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,5 +199,50 @@ mod tests {
             "the site's archive and one per section"
         );
         assert_eq!(site.archives[2].count(), 1);
+    }
+
+    #[test]
+    fn articles_in_any_order_are_put_in_the_sites_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::load(dir.path(), &Overrides::default()).unwrap();
+        // 41 articles on 7 dates, in an order made by stepping through them 17 at a time.
+        let mut articles: Vec<Article> = (0..41)
+            .map(|i| (i * 17) % 41)
+            .map(|i| {
+                article(
+                    &config,
+                    "news",
+                    &format!("a{i:02}"),
+                    &format!("2017-01-0{}", 1 + i % 7),
+                )
+            })
+            .collect();
+        let mut expected: Vec<(String, String)> = articles
+            .iter()
+            .map(|a| (a.date.to_rfc3339(), a.url.clone()))
+            .collect();
+        expected.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        put_in_order(&mut articles);
+        let got: Vec<(String, String)> = articles
+            .iter()
+            .map(|a| (a.date.to_rfc3339(), a.url.clone()))
+            .collect();
+        assert_eq!(got, expected);
+
+        let site = Site::new(
+            Content {
+                articles,
+                sections: vec![Section::untitled("news")],
+                ..Content::default()
+            },
+            false,
+        );
+        let newest = article(&config, "news", "z", "2018-01-01");
+        let oldest = article(&config, "news", "z", "2016-01-01");
+        let between = article(&config, "news", "a04b", "2017-01-05");
+        assert_eq!(site.position_of(&newest), 0);
+        assert_eq!(site.position_of(&oldest), 41);
+        let at = site.position_of(&between);
+        assert!(site.articles[at - 1].url < between.url && between.url < site.articles[at].url);
     }
 }

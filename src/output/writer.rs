@@ -21,6 +21,8 @@ pub struct Outcome {
     pub staged: bool,
     /// Whether the file was made again (rendered or copied) rather than reused from the cache.
     pub made: bool,
+    /// The last build's entry for the path, if it made one.
+    pub previous: Option<Entry>,
 }
 
 /// Counts of a finished build.
@@ -156,22 +158,39 @@ impl Writer {
         Ok(())
     }
 
-    /// The last build's entry for `path` when `wanted` accepts it and the file it describes
-    /// is still there. The entry is looked at first: asking for the file costs a system call.
-    fn previous(&self, path: &Path, wanted: impl Fn(&Entry) -> bool) -> Option<Entry> {
-        let entry = *self.previous.as_ref()?.entries.get(path.as_os_str())?;
-        (wanted(&entry) && (self.trusting || self.present.has_file(path))).then_some(entry)
+    /// The last build's entry for `path`.
+    fn previous(&self, path: &Path) -> Option<Entry> {
+        self.previous
+            .as_ref()?
+            .entries
+            .get(path.as_os_str())
+            .copied()
+    }
+
+    /// Whether the last build's entry for `path` is one `wanted` accepts, and the file it
+    /// describes is still there. The entry is looked at first: asking for the file costs a
+    /// system call.
+    fn usable(
+        &self,
+        path: &Path,
+        previous: Option<Entry>,
+        wanted: impl Fn(&Entry) -> bool,
+    ) -> bool {
+        previous.is_some_and(|entry| wanted(&entry))
+            && (self.trusting || self.present.has_file(path))
     }
 
     /// Whether a file made from `inputs` is already in the output: then it is neither made
     /// nor written.
     pub fn reuse(&self, path: &Path, inputs: u128) -> Option<Outcome> {
-        let entry = self.previous(path, |entry| entry.inputs == inputs)?;
+        let previous = self.previous(path);
+        let entry = previous.filter(|_| self.usable(path, previous, |e| e.inputs == inputs))?;
         Some(Outcome {
             path: path.to_path_buf(),
             entry,
             staged: false,
             made: false,
+            previous,
         })
     }
 
@@ -181,9 +200,8 @@ impl Writer {
             inputs,
             bytes: xxh3_128(bytes),
         };
-        let same = self
-            .previous(path, |old| old.bytes == entry.bytes)
-            .is_some();
+        let previous = self.previous(path);
+        let same = self.usable(path, previous, |old| old.bytes == entry.bytes);
         if let (false, Some(staged)) = (same, &self.staged) {
             if !self.folders_made {
                 create_parent(&staged.root().join(path))?;
@@ -197,6 +215,7 @@ impl Writer {
             entry,
             staged: !same,
             made: true,
+            previous,
         })
     }
 
@@ -206,6 +225,7 @@ impl Writer {
         if let Some(outcome) = self.reuse(path, inputs) {
             return Ok(outcome);
         }
+        let previous = self.previous(path);
         if let Some(staging) = &self.staging {
             let staged = staging.path().join(path);
             create_parent(&staged)?;
@@ -219,6 +239,7 @@ impl Writer {
             },
             staged: true,
             made: true,
+            previous,
         })
     }
 
@@ -238,12 +259,10 @@ impl Writer {
         // when every one of its files is made again, none is stale; when all have their old
         // entries too, the new cache is the last one.
         let (mut kept, mut same) = (0, 0);
-        if let Some(previous) = &self.previous {
-            for outcome in outcomes {
-                if let Some(entry) = previous.entries.get(outcome.path.as_os_str()) {
-                    kept += 1;
-                    same += usize::from(*entry == outcome.entry);
-                }
+        for outcome in outcomes {
+            if let Some(entry) = outcome.previous {
+                kept += 1;
+                same += usize::from(entry == outcome.entry);
             }
         }
         let previous_files = self.previous.as_ref().map_or(0, |p| p.entries.len());

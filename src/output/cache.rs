@@ -1,13 +1,14 @@
 //! The build cache: for every file of the last build, a fingerprint of what it was made from
 //! and of its bytes. It lives beside the output folder, so it is never deployed.
 
-use std::ffi::OsString;
+use std::ffi::OsStr;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::Result;
 
 /// What the cache remembers of one output file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Entry {
     /// Fingerprint of everything the file was made from.
     pub inputs: u128,
@@ -15,17 +16,30 @@ pub struct Entry {
     pub bytes: u128,
 }
 
-/// The entries of one build, by path relative to the output folder.
-#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Deserialize)]
+/// The entries of one build, by path relative to the output folder. The cache is kept as the
+/// bytes of its file, each record a path and its entry; the table indexes the records by
+/// the path's hash, so that loading a cache of tens of thousands of files makes no string
+/// and no map entry per file, and looking one up touches a small table.
+#[derive(Default)]
 pub struct Cache {
-    /// Keyed by the path's text: hashing a `Path` walks its components, which is slow for
-    /// tens of thousands of files.
-    #[serde(deserialize_with = "super::path_keys::deserialize")]
-    pub entries: rustc_hash::FxHashMap<OsString, Entry>,
+    /// From `first` on, the number of records (8 bytes), then the records one after another:
+    /// the path's length (4 bytes), the path's bytes, then the entry's `inputs` and `bytes`
+    /// (16 bytes each), numbers little-endian.
+    records: Vec<u8>,
+    first: usize,
+    /// Where each record starts in `records`.
+    table: hashbrown::HashTable<u32>,
 }
 
 /// The start of a cache file; a file that starts otherwise is ignored.
-const HEADER: &[u8] = b"bulletin build cache 3\n";
+const HEADER: &[u8] = b"bulletin build cache 4\n";
+
+/// The bytes of an entry in a record.
+const ENTRY: usize = 32;
+
+fn hash(path: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(path)
+}
 
 impl Cache {
     /// Where the cache of `output` lives: `.output.bulletin-cache` beside it.
@@ -36,66 +50,149 @@ impl Cache {
     /// Reads a cache; a missing, damaged or foreign file gives `None`, and the build then
     /// starts from scratch.
     pub fn load(path: &Path) -> Option<Cache> {
-        let bytes = std::fs::read(path).ok()?;
-        postcard::from_bytes(bytes.strip_prefix(HEADER)?).ok()
+        let file = std::fs::read(path).ok()?;
+        if !file.starts_with(HEADER) {
+            return None;
+        }
+        Cache::from_records(file, HEADER.len())
+    }
+
+    /// The cache holding `entries`.
+    pub fn of<'a>(entries: impl ExactSizeIterator<Item = (&'a OsStr, Entry)>) -> Cache {
+        let mut records = Vec::new();
+        write_records(&mut records, entries).expect("writing to memory does not fail");
+        Cache::from_records(records, 0).expect("records just written are whole")
+    }
+
+    /// Indexes `records` (from `first` on, a count, then the records); `None` when they are
+    /// cut short or anything follows them.
+    fn from_records(records: Vec<u8>, first: usize) -> Option<Cache> {
+        let count = records.get(first..first + 8)?;
+        let count = usize::try_from(u64::from_le_bytes(count.try_into().ok()?)).ok()?;
+        if u32::try_from(records.len()).is_err() {
+            return None;
+        }
+        let mut table = hashbrown::HashTable::with_capacity(count.min(records.len() / 36));
+        let mut at = first + 8;
+        for _ in 0..count {
+            let path = path_at(&records, at)?;
+            let end = at + 4 + path.len() + ENTRY;
+            if end > records.len() {
+                return None;
+            }
+            let rehash = |&start: &u32| hash(path_at(&records, start as usize).unwrap_or(&[]));
+            table.insert_unique(hash(path), at as u32, rehash);
+            at = end;
+        }
+        (at == records.len()).then_some(Cache {
+            records,
+            first,
+            table,
+        })
+    }
+
+    /// The entry for `path`.
+    pub fn get(&self, path: &OsStr) -> Option<Entry> {
+        let path = path.as_encoded_bytes();
+        let start = *self.table.find(hash(path), |&start| {
+            path_at(&self.records, start as usize) == Some(path)
+        })?;
+        Some(self.entry_at(start as usize, path.len()))
+    }
+
+    fn entry_at(&self, start: usize, length: usize) -> Entry {
+        let at = start + 4 + length;
+        let number = |at: usize| {
+            u128::from_le_bytes(self.records[at..at + 16].try_into().expect("16 bytes"))
+        };
+        Entry {
+            inputs: number(at),
+            bytes: number(at + 16),
+        }
+    }
+
+    /// How many files the cache records.
+    pub fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.table.is_empty()
+    }
+
+    /// Every path and its entry, in the order they were written.
+    pub fn entries(&self) -> impl Iterator<Item = (&OsStr, Entry)> {
+        let mut at = self.first + 8;
+        std::iter::from_fn(move || {
+            let path = path_at(&self.records, at)?;
+            let entry = self.entry_at(at, path.len());
+            at += 4 + path.len() + ENTRY;
+            Some((os_str(path)?, entry))
+        })
+        .take(self.table.len())
     }
 
     /// Writes a cache holding `entries` through a temporary file, so that a crash leaves the
     /// old one whole; the entries are written as they come, not gathered in a map first.
     pub fn save<'a>(
         path: &Path,
-        entries: impl ExactSizeIterator<Item = (&'a std::ffi::OsStr, Entry)> + Clone,
+        entries: impl ExactSizeIterator<Item = (&'a OsStr, Entry)>,
     ) -> Result<()> {
-        /// Serialises as the `Cache` holding the entries does.
-        struct Listed<I>(I);
-        impl<'a, I> serde::Serialize for Listed<I>
-        where
-            I: ExactSizeIterator<Item = (&'a std::ffi::OsStr, Entry)> + Clone,
-        {
-            fn serialize<S: serde::Serializer>(
-                &self,
-                s: S,
-            ) -> std::result::Result<S::Ok, S::Error> {
-                s.collect_map(
-                    self.0
-                        .clone()
-                        .map(|(path, entry)| (super::path_keys::Key(path), entry)),
-                )
-            }
-        }
         crate::output::write_atomically(path, |file| {
-            std::io::Write::write_all(file, HEADER)?;
-            crate::output::write_postcard(&(Listed(entries),), file)
+            file.write_all(HEADER)?;
+            write_records(file, entries)
         })
     }
+}
+
+/// Writes the count of `entries`, then a record for each.
+fn write_records<'a>(
+    out: &mut impl std::io::Write,
+    entries: impl ExactSizeIterator<Item = (&'a OsStr, Entry)>,
+) -> std::io::Result<()> {
+    out.write_all(&(entries.len() as u64).to_le_bytes())?;
+    for (path, entry) in entries {
+        let path = path.as_encoded_bytes();
+        let length = u32::try_from(path.len()).map_err(std::io::Error::other)?;
+        out.write_all(&length.to_le_bytes())?;
+        out.write_all(path)?;
+        out.write_all(&entry.inputs.to_le_bytes())?;
+        out.write_all(&entry.bytes.to_le_bytes())?;
+    }
+    Ok(())
+}
+
+/// The path of the record at `start`, if the record is whole.
+fn path_at(records: &[u8], start: usize) -> Option<&[u8]> {
+    let length = u32::from_le_bytes(records.get(start..start + 4)?.try_into().ok()?) as usize;
+    let path = records.get(start + 4..start + 4 + length)?;
+    records.get(start + 4 + length..start + 4 + length + ENTRY)?;
+    Some(path)
+}
+
+/// A path's bytes as the system's string.
+fn os_str(bytes: &[u8]) -> Option<&OsStr> {
+    #[cfg(unix)]
+    return Some(std::os::unix::ffi::OsStrExt::from_bytes(bytes));
+    // Elsewhere the bytes were written from text unless the name could not be: such a path
+    // is not read back.
+    #[cfg(not(unix))]
+    std::str::from_utf8(bytes).ok().map(OsStr::new)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn cache_survives_a_round_trip() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(".output.bulletin-cache");
-        let mut cache = Cache::default();
-        cache.entries.insert(
-            OsString::from("news/a b/index.html"),
-            Entry {
-                inputs: 1,
-                bytes: u128::MAX,
-            },
-        );
-        Cache::save(
-            &path,
-            cache.entries.iter().map(|(p, e)| (p.as_os_str(), *e)),
-        )
-        .unwrap();
-        assert_eq!(Cache::load(&path), Some(cache));
+    fn listed(cache: &Cache) -> Vec<(String, Entry)> {
+        cache
+            .entries()
+            .map(|(p, e)| (p.to_string_lossy().into_owned(), e))
+            .collect()
     }
 
     #[test]
-    fn entries_saved_from_a_list_load_as_a_cache() {
+    fn entries_saved_load_back_and_are_found_by_path() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(".output.bulletin-cache");
         // Paths are written as their bytes: non-ASCII and empty ones come back as they were.
@@ -105,19 +202,49 @@ mod tests {
             ("é/ü.html", u128::MAX, 0),
             ("", 0, u128::MAX),
         ];
-        Cache::save(
-            &path,
+        let entries = || {
             list.iter()
-                .map(|&(p, inputs, bytes)| (std::ffi::OsStr::new(p), Entry { inputs, bytes })),
-        )
-        .unwrap();
-        let mut expected = Cache::default();
-        for (p, inputs, bytes) in list {
-            expected
-                .entries
-                .insert(OsString::from(p), Entry { inputs, bytes });
+                .map(|&(p, inputs, bytes)| (OsStr::new(p), Entry { inputs, bytes }))
+        };
+        Cache::save(&path, entries()).unwrap();
+        let cache = Cache::load(&path).unwrap();
+        let expected: Vec<(String, Entry)> = entries()
+            .map(|(p, e)| (p.to_string_lossy().into_owned(), e))
+            .collect();
+        assert_eq!(listed(&cache), expected);
+        assert_eq!(cache.len(), 4);
+        for (p, e) in entries() {
+            assert_eq!(cache.get(p), Some(e), "{p:?}");
         }
-        assert_eq!(Cache::load(&path), Some(expected));
+        assert_eq!(cache.get(OsStr::new("a/index.htm")), None);
+        assert_eq!(cache.get(OsStr::new("b/c")), None);
+        // Made in memory, the same cache.
+        assert_eq!(listed(&Cache::of(entries())), expected);
+    }
+
+    #[test]
+    fn many_entries_are_each_found() {
+        let paths: Vec<String> = (0..5000).map(|i| format!("news/{i}/index.html")).collect();
+        let cache = Cache::of(paths.iter().enumerate().map(|(i, p)| {
+            let n = i as u128;
+            (
+                OsStr::new(p.as_str()),
+                Entry {
+                    inputs: n,
+                    bytes: !n,
+                },
+            )
+        }));
+        for (i, p) in paths.iter().enumerate() {
+            let n = i as u128;
+            assert_eq!(
+                cache.get(OsStr::new(p)),
+                Some(Entry {
+                    inputs: n,
+                    bytes: !n
+                })
+            );
+        }
     }
 
     #[test]
@@ -125,11 +252,34 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c");
         std::fs::write(&path, "something else\n").unwrap();
-        assert_eq!(Cache::load(&path), None);
-        let mut truncated = HEADER.to_vec();
-        truncated.extend([5, 1]);
-        std::fs::write(&path, truncated).unwrap();
-        assert_eq!(Cache::load(&path), None);
+        assert!(Cache::load(&path).is_none());
+        Cache::save(
+            &path,
+            [(
+                OsStr::new("a/index.html"),
+                Entry {
+                    inputs: 1,
+                    bytes: 2,
+                },
+            )]
+            .into_iter(),
+        )
+        .unwrap();
+        let whole = std::fs::read(&path).unwrap();
+        assert!(Cache::load(&path).is_some());
+        for cut in [
+            whole.len() - 1,
+            whole.len() - 20,
+            HEADER.len() + 9,
+            HEADER.len() + 3,
+        ] {
+            std::fs::write(&path, &whole[..cut]).unwrap();
+            assert!(Cache::load(&path).is_none(), "cut at {cut}");
+        }
+        let mut longer = whole.clone();
+        longer.push(0);
+        std::fs::write(&path, longer).unwrap();
+        assert!(Cache::load(&path).is_none(), "bytes after the records");
     }
 
     #[test]

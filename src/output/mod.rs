@@ -2,7 +2,6 @@
 //! stages every file and moves it into the output only when the whole build has succeeded.
 
 pub mod cache;
-pub mod path_keys;
 pub mod present;
 pub mod unchanged;
 pub mod writer;

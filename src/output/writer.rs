@@ -77,12 +77,7 @@ impl Writer {
 
     /// The cache a build's `outcomes` make, for [`Writer::resume`].
     pub fn cache_of(outcomes: &[Outcome]) -> Cache {
-        Cache {
-            entries: outcomes
-                .iter()
-                .map(|o| (o.path.as_os_str().to_owned(), o.entry))
-                .collect(),
-        }
+        Cache::of(outcomes.iter().map(|o| (o.path.as_os_str(), o.entry)))
     }
 
     fn begin(config: &Config, previous: impl FnOnce() -> Option<Cache>) -> Result<Writer> {
@@ -160,11 +155,7 @@ impl Writer {
 
     /// The last build's entry for `path`.
     fn previous(&self, path: &Path) -> Option<Entry> {
-        self.previous
-            .as_ref()?
-            .entries
-            .get(path.as_os_str())
-            .copied()
+        self.previous.as_ref()?.get(path.as_os_str())
     }
 
     /// Whether the last build's entry for `path` is one `wanted` accepts, and the file it
@@ -265,7 +256,7 @@ impl Writer {
                 same += usize::from(entry == outcome.entry);
             }
         }
-        let previous_files = self.previous.as_ref().map_or(0, |p| p.entries.len());
+        let previous_files = self.previous.as_ref().map_or(0, Cache::len);
         let none_stale = kept == previous_files;
         let unchanged = self.previous.is_some() && none_stale && same == outcomes.len();
         match &self.previous {
@@ -278,11 +269,7 @@ impl Writer {
                 if !none_stale {
                     let now: rustc_hash::FxHashSet<&std::ffi::OsStr> =
                         outcomes.iter().map(|o| o.path.as_os_str()).collect();
-                    for stale in previous
-                        .entries
-                        .keys()
-                        .filter(|p| !now.contains(p.as_os_str()))
-                    {
+                    for (stale, _) in previous.entries().filter(|(p, _)| !now.contains(p)) {
                         remove_with_empty_parents(&self.output, Path::new(stale))?;
                         written.removed += 1;
                     }

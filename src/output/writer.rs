@@ -21,8 +21,29 @@ pub struct Outcome {
     pub staged: bool,
     /// Whether the file was made again (rendered or copied) rather than reused from the cache.
     pub made: bool,
-    /// The last build's entry for the path, if it made one.
-    pub previous: Option<Entry>,
+    /// How `entry` compares with the last build's entry for the path.
+    pub before: Before,
+}
+
+/// What the last build recorded for an output file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Before {
+    /// The last build made no such file.
+    Nothing,
+    /// The same entry.
+    Same,
+    /// Another entry.
+    Other,
+}
+
+impl Before {
+    fn of(previous: Option<Entry>, entry: Entry) -> Before {
+        match previous {
+            None => Before::Nothing,
+            Some(old) if old == entry => Before::Same,
+            Some(_) => Before::Other,
+        }
+    }
 }
 
 /// Counts of a finished build.
@@ -181,7 +202,7 @@ impl Writer {
             entry,
             staged: false,
             made: false,
-            previous,
+            before: Before::Same,
         })
     }
 
@@ -206,7 +227,7 @@ impl Writer {
             entry,
             staged: !same,
             made: true,
-            previous,
+            before: Before::of(previous, entry),
         })
     }
 
@@ -222,15 +243,16 @@ impl Writer {
             create_parent(&staged)?;
             std::fs::copy(from, &staged).map_err(Error::io("copy", from))?;
         }
+        let entry = Entry {
+            inputs,
+            bytes: inputs,
+        };
         Ok(Outcome {
             path: path.to_path_buf(),
-            entry: Entry {
-                inputs,
-                bytes: inputs,
-            },
+            entry,
             staged: true,
             made: true,
-            previous,
+            before: Before::of(previous, entry),
         })
     }
 
@@ -251,10 +273,8 @@ impl Writer {
         // entries too, the new cache is the last one.
         let (mut kept, mut same) = (0, 0);
         for outcome in outcomes {
-            if let Some(entry) = outcome.previous {
-                kept += 1;
-                same += usize::from(entry == outcome.entry);
-            }
+            kept += usize::from(outcome.before != Before::Nothing);
+            same += usize::from(outcome.before == Before::Same);
         }
         let previous_files = self.previous.as_ref().map_or(0, Cache::len);
         let none_stale = kept == previous_files;

@@ -46,31 +46,27 @@ impl Locale {
     pub fn load(root: &Path, language: &str) -> Result<Locale> {
         let english = parse(Path::new("en.toml"), BUILT_IN[0].1)?;
         let primary = language.split('-').next().unwrap_or(language);
-        let mut candidates = Vec::new();
+        // The site's own file, the first there is, and the built-in locale of the language.
+        let mut own = None;
         for tag in [language, primary] {
             let path = root.join("i18n").join(format!("{tag}.toml"));
             if path.is_file() {
                 let text = std::fs::read_to_string(&path).map_err(Error::io("read", &path))?;
-                let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-                candidates.push((shown, text));
+                own = Some((path.strip_prefix(root).unwrap_or(&path).to_path_buf(), text));
+                break;
             }
         }
-        for tag in [language, primary] {
-            if let Some((name, text)) = BUILT_IN.iter().find(|(name, _)| *name == tag) {
-                candidates.push((format!("src/locales/{name}.toml").into(), text.to_string()));
-            }
-        }
-        let mut candidates = candidates.into_iter();
-        let Some((path, text)) = candidates.next() else {
-            return Ok(english);
-        };
-        let mut locale = parse(&path, &text)?;
-        // Labels the file leaves out: the built-in locale of its language first, then English.
-        let built_in = candidates
-            .filter(|(path, _)| path.starts_with("src/locales"))
-            .map(|(path, text)| parse(&path, &text))
-            .next()
+        let built_in = [language, primary]
+            .iter()
+            .find_map(|tag| BUILT_IN.iter().find(|(name, _)| name == tag))
+            .map(|(name, text)| parse(Path::new(&format!("src/locales/{name}.toml")), text))
             .transpose()?;
+        // Labels the site's file leaves out: the built-in locale's first, then English.
+        let (mut locale, built_in) = match (own, built_in) {
+            (Some((path, text)), built_in) => (parse(&path, &text)?, built_in),
+            (None, Some(built_in)) => (built_in, None),
+            (None, None) => return Ok(english),
+        };
         for labels in built_in
             .into_iter()
             .map(|l| l.labels)

@@ -20,13 +20,11 @@ pub struct Entry {
 /// bytes of its file, each record a path and its entry; the table indexes the records by
 /// the path's hash, so that loading a cache of tens of thousands of files makes no string
 /// and no map entry per file, and looking one up touches a small table.
-#[derive(Default)]
 pub struct Cache {
-    /// From `first` on, the number of records (8 bytes), then the records one after another:
-    /// the path's length (4 bytes), the path's bytes, then the entry's `inputs` and `bytes`
-    /// (16 bytes each), numbers little-endian.
+    /// The bytes of a cache file: the header, the number of records (8 bytes), then the
+    /// records one after another: the path's length (4 bytes), the path's bytes, then the
+    /// entry's `inputs` and `bytes` (16 bytes each), numbers little-endian.
     records: Vec<u8>,
-    first: usize,
     /// Where each record starts in `records`.
     table: hashbrown::HashTable<u32>,
 }
@@ -36,6 +34,9 @@ const HEADER: &[u8] = b"bulletin build cache 4\n";
 
 /// The bytes of an entry in a record.
 const ENTRY: usize = 32;
+
+/// Where the records start in a cache file.
+const FIRST: usize = HEADER.len() + 8;
 
 fn hash(path: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(path)
@@ -50,45 +51,35 @@ impl Cache {
     /// Reads a cache; a missing, damaged or foreign file gives `None`, and the build then
     /// starts from scratch.
     pub fn load(path: &Path) -> Option<Cache> {
-        let file = std::fs::read(path).ok()?;
-        if !file.starts_with(HEADER) {
-            return None;
-        }
-        Cache::from_records(file, HEADER.len())
+        Cache::from_file(std::fs::read(path).ok()?)
     }
 
     /// The cache holding `entries`.
     pub fn of<'a>(entries: impl ExactSizeIterator<Item = (&'a OsStr, Entry)>) -> Cache {
-        let mut records = Vec::new();
-        write_records(&mut records, entries).expect("writing to memory does not fail");
-        Cache::from_records(records, 0).expect("records just written are whole")
+        let mut file = HEADER.to_vec();
+        write_records(&mut file, entries).expect("writing to memory does not fail");
+        Cache::from_file(file).expect("records just written are whole")
     }
 
-    /// Indexes `records` (from `first` on, a count, then the records); `None` when they are
-    /// cut short or anything follows them.
-    fn from_records(records: Vec<u8>, first: usize) -> Option<Cache> {
-        let count = records.get(first..first + 8)?;
-        let count = usize::try_from(u64::from_le_bytes(count.try_into().ok()?)).ok()?;
-        if u32::try_from(records.len()).is_err() {
+    /// Indexes the records of a cache file; `None` when it is of another format, cut short,
+    /// or anything follows its records.
+    fn from_file(records: Vec<u8>) -> Option<Cache> {
+        if !records.starts_with(HEADER) || u32::try_from(records.len()).is_err() {
             return None;
         }
-        let mut table = hashbrown::HashTable::with_capacity(count.min(records.len() / 36));
-        let mut at = first + 8;
+        let count = records.get(HEADER.len()..FIRST)?;
+        let count = usize::try_from(u64::from_le_bytes(count.try_into().ok()?)).ok()?;
+        let shortest = 4 + ENTRY;
+        let mut table = hashbrown::HashTable::with_capacity(count.min(records.len() / shortest));
+        let mut at = FIRST;
         for _ in 0..count {
+            // A whole record, or none.
             let path = path_at(&records, at)?;
-            let end = at + 4 + path.len() + ENTRY;
-            if end > records.len() {
-                return None;
-            }
             let rehash = |&start: &u32| hash(path_at(&records, start as usize).unwrap_or(&[]));
             table.insert_unique(hash(path), at as u32, rehash);
-            at = end;
+            at += 4 + path.len() + ENTRY;
         }
-        (at == records.len()).then_some(Cache {
-            records,
-            first,
-            table,
-        })
+        (at == records.len()).then_some(Cache { records, table })
     }
 
     /// The entry for `path`.
@@ -122,7 +113,7 @@ impl Cache {
 
     /// Every path and its entry, in the order they were written.
     pub fn entries(&self) -> impl Iterator<Item = (&OsStr, Entry)> {
-        let mut at = self.first + 8;
+        let mut at = FIRST;
         std::iter::from_fn(move || {
             let path = path_at(&self.records, at)?;
             let entry = self.entry_at(at, path.len());

@@ -179,24 +179,18 @@ impl Writer {
         self.previous.as_ref()?.get(path.as_os_str())
     }
 
-    /// Whether the last build's entry for `path` is one `wanted` accepts, and the file it
-    /// describes is still there. The entry is looked at first: asking for the file costs a
-    /// system call.
-    fn usable(
-        &self,
-        path: &Path,
-        previous: Option<Entry>,
-        wanted: impl Fn(&Entry) -> bool,
-    ) -> bool {
-        previous.is_some_and(|entry| wanted(&entry))
-            && (self.trusting || self.present.has_file(path))
+    /// Whether the last build's file for `path` is still in the output. Ask it after looking
+    /// at the entry: it costs a system call.
+    fn still_there(&self, path: &Path) -> bool {
+        self.trusting || self.present.has_file(path)
     }
 
     /// Whether a file made from `inputs` is already in the output: then it is neither made
     /// nor written.
     pub fn reuse(&self, path: &Path, inputs: u128) -> Option<Outcome> {
-        let previous = self.previous(path);
-        let entry = previous.filter(|_| self.usable(path, previous, |e| e.inputs == inputs))?;
+        let entry = self
+            .previous(path)
+            .filter(|old| old.inputs == inputs && self.still_there(path))?;
         Some(Outcome {
             path: path.to_path_buf(),
             entry,
@@ -213,7 +207,7 @@ impl Writer {
             bytes: xxh3_128(bytes),
         };
         let previous = self.previous(path);
-        let same = self.usable(path, previous, |old| old.bytes == entry.bytes);
+        let same = previous.is_some_and(|old| old.bytes == entry.bytes && self.still_there(path));
         if let (false, Some(staged)) = (same, &self.staged) {
             if !self.folders_made {
                 create_parent(&staged.root().join(path))?;

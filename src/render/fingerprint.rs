@@ -232,20 +232,17 @@ impl Fingerprints {
         feed.finish()
     }
 
-    /// The fingerprint of a sitemap: the file and last modification of every page the
-    /// sitemaps list (a page's URL follows from its file).
-    pub fn sitemap(
-        &self,
-        path: &Path,
+    /// The fingerprint of what every sitemap file reads (the sitemap and, above 50,000 URLs,
+    /// its parts): the file and last modification of every page the sitemaps list (a page's
+    /// URL follows from its file). Fed in pieces, in parallel, each piece's fingerprint then
+    /// fed in order.
+    pub fn sitemap_pages(
         config: &Config,
         site: &Site,
         jobs: &[Job],
         paths: &[std::path::PathBuf],
     ) -> u128 {
         use rayon::prelude::*;
-        let mut feed = Feed::new(self.global);
-        feed.path(path);
-        // Fed in pieces, in parallel, each piece's fingerprint then fed in order.
         let pieces: Vec<u128> = jobs
             .par_chunks(4096)
             .zip(paths.par_chunks(4096))
@@ -258,10 +255,16 @@ impl Fingerprints {
                 piece.finish()
             })
             .collect();
+        let mut all = Feed::new(0);
         for piece in pieces {
-            feed.number(piece);
+            all.number(piece);
         }
-        feed.finish()
+        all.finish()
+    }
+
+    /// The fingerprint of the sitemap file at `path`, given [`Fingerprints::sitemap_pages`].
+    pub fn sitemap(&self, path: &Path, pages: u128) -> u128 {
+        Feed::new(self.global).path(path).number(pages).finish()
     }
 
     /// What an archive page shows besides its articles: its neighbours, and the counts of its

@@ -44,6 +44,8 @@ pub fn render_site(
         site,
         &templates.global_inputs(config, site, &site_view),
     );
+    // Every sitemap file lists the same pages: they are fingerprinted once.
+    let sitemap_pages = Fingerprints::sitemap_pages(config, site, jobs, paths);
     let shared = Shared::new(config, site, site_view, site_feeds);
     let mut uses = vec![0u32; site.articles.len()];
     for &job in jobs {
@@ -63,7 +65,7 @@ pub fn render_site(
         .map(|(&job, path)| {
             progress();
             let inputs = match job {
-                Job::Sitemap { .. } => fingerprints.sitemap(path, config, site, jobs, paths),
+                Job::Sitemap { .. } => fingerprints.sitemap(path, sitemap_pages),
                 _ => fingerprints.of(job, path, config, site),
             };
             // The news sitemap and robots.txt are cheaper to make than to fingerprint.

@@ -38,6 +38,8 @@ struct RawConfig {
     #[serde(default)]
     check: RawCheck,
     #[serde(default)]
+    search: RawSearch,
+    #[serde(default)]
     extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -46,6 +48,12 @@ struct RawConfig {
 struct RawFeeds {
     limit: Option<usize>,
     content: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSearch {
+    enabled: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -130,6 +138,8 @@ pub struct Config {
     /// How many articles each feed carries, and whether with their full text.
     pub feed_limit: usize,
     pub feed_full_content: bool,
+    /// Whether the site has a search page and its index (`[search] enabled`).
+    pub search: bool,
     /// Titles longer than this many characters get a warning from `bulletin check`.
     pub max_title: usize,
     pub drafts: bool,
@@ -329,6 +339,7 @@ impl Config {
             new_path,
             feed_limit: raw.feeds.limit.unwrap_or(20).max(1),
             feed_full_content,
+            search: raw.search.enabled.unwrap_or(true),
             max_title: raw.check.max_title.unwrap_or(110),
             drafts: overrides.drafts,
             force: overrides.force,

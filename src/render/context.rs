@@ -32,6 +32,22 @@ pub struct SiteView<'a> {
     pub feeds: Vec<crate::render::feeds::FeedLink>,
     /// The categories and tags pages, for taxonomies that have terms.
     pub taxonomies: Vec<TaxonomyLink>,
+    /// The search page, unless the site has none.
+    pub search_url: Option<String>,
+}
+
+/// `search` on the search page: where its script finds the index, and its shape (see
+/// [`crate::render::search`]).
+#[derive(Debug, Serialize)]
+pub struct SearchView {
+    pub index_url: String,
+    pub script_url: String,
+    /// Articles in the index.
+    pub count: usize,
+    /// Files of terms.
+    pub shards: usize,
+    /// Articles per file of titles and summaries.
+    pub per_file: usize,
 }
 
 /// A taxonomy in `site.taxonomies`.
@@ -71,6 +87,9 @@ impl<'a> SiteView<'a> {
         SiteView {
             extra,
             archive_url: format!("{}archive/", config.base_path),
+            search_url: config
+                .search
+                .then(|| format!("{}search/", config.base_path)),
             feeds: Vec::new(),
             taxonomies: Kind::ALL
                 .into_iter()

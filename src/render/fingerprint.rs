@@ -82,6 +82,9 @@ impl Feed {
 pub struct Fingerprints {
     global: u128,
     articles: Vec<u128>,
+    /// What the search index's terms are made from: every article's indexed fields, in the
+    /// index's order.
+    search: u128,
 }
 
 impl Fingerprints {
@@ -112,7 +115,22 @@ impl Fingerprints {
                     .finish()
             })
             .collect();
-        Fingerprints { global, articles }
+        let mut search = Feed::new(global);
+        if config.search {
+            for article in site.articles.iter().rev() {
+                let (title, rest) = super::search::indexed_fields(article);
+                search.text(title);
+                for field in rest {
+                    search.text(field);
+                }
+                search.number(0);
+            }
+        }
+        Fingerprints {
+            global,
+            articles,
+            search: search.finish(),
+        }
     }
 
     /// The fingerprint of everything `job` reads.
@@ -227,7 +245,26 @@ impl Fingerprints {
                 }
                 list(&mut feed, shown, Order::NewestFirst, shown.len().max(1), 0);
             }
-            Job::NotFound | Job::Sitemap { .. } | Job::NewsSitemap | Job::Robots => {}
+            Job::Search => {
+                let count = site.articles.len();
+                feed.number(count as u128)
+                    .number(super::search::shard_count(count) as u128);
+            }
+            Job::SearchDocs { file } => {
+                for index in super::search::docs_of(site, file) {
+                    feed.number(self.articles[index]);
+                }
+            }
+            // Every term file is made from the whole index.
+            Job::SearchTerms { .. } => {
+                feed.number(super::search::shard_count(site.articles.len()) as u128)
+                    .number(self.search);
+            }
+            Job::NotFound
+            | Job::Sitemap { .. }
+            | Job::NewsSitemap
+            | Job::Robots
+            | Job::SearchScript => {}
         }
         feed.finish()
     }
@@ -308,7 +345,7 @@ impl Fingerprints {
 /// The settings that shape pages, as text (the build time is left out: it changes every run).
 fn settings(config: &Config) -> String {
     format!(
-        "{}|{:?}|{}|{}|{}|{}|{}|{:?}|{}|{}|{:?}|{}|{}|{:?}|{}|{}|{}|{}",
+        "{}|{:?}|{}|{}|{}|{}|{}|{:?}|{}|{}|{:?}|{}|{}|{:?}|{}|{}|{}|{}|{}",
         config.title,
         config.description,
         config.base_url,
@@ -325,6 +362,7 @@ fn settings(config: &Config) -> String {
         config.extra,
         config.feed_limit,
         config.feed_full_content,
+        config.search,
         config.drafts,
         config.future,
     )

@@ -111,6 +111,18 @@ pub enum Job {
     },
     NewsSitemap,
     Robots,
+    /// The search page.
+    Search,
+    /// The search page's script.
+    SearchScript,
+    /// File `file` of the search index's titles, dates and summaries.
+    SearchDocs {
+        file: usize,
+    },
+    /// File `shard` of the search index's terms.
+    SearchTerms {
+        shard: usize,
+    },
 }
 
 impl Job {
@@ -129,6 +141,9 @@ impl Job {
         archive_jobs(config, site, &mut jobs);
         taxonomy_jobs(config, site, &mut jobs);
         feed_jobs(site, &mut jobs);
+        if config.search {
+            search_jobs(site, &mut jobs);
+        }
         jobs.push(Job::NotFound);
         let indexed = jobs.iter().filter(|job| job.in_sitemap()).count();
         if indexed > SITEMAP_LIMIT {
@@ -190,6 +205,10 @@ impl Job {
             Job::Sitemap { part } => format!("{root}sitemap-{part}.xml"),
             Job::NewsSitemap => format!("{root}news-sitemap.xml"),
             Job::Robots => format!("{root}robots.txt"),
+            Job::Search => format!("{root}search/"),
+            Job::SearchScript => format!("{root}search/search.js"),
+            Job::SearchDocs { file } => format!("{root}search/docs-{file}.json"),
+            Job::SearchTerms { shard } => format!("{root}search/terms-{shard}.json"),
         }
     }
 
@@ -310,6 +329,16 @@ fn taxonomy_jobs(config: &Config, site: &Site, jobs: &mut Vec<Job>) {
             jobs.extend(pages.map(|page| Job::Term { kind, term, page }));
         }
     }
+}
+
+/// The search page, its script and its index: the files of titles come first, as the
+/// pages that list articles do.
+fn search_jobs(site: &Site, jobs: &mut Vec<Job>) {
+    jobs.extend([Job::Search, Job::SearchScript]);
+    let files = site.articles.len().div_ceil(super::search::DOCS_PER_FILE);
+    jobs.extend((0..files).map(|file| Job::SearchDocs { file }));
+    let shards = super::search::shard_count(site.articles.len());
+    jobs.extend((0..shards).map(|shard| Job::SearchTerms { shard }));
 }
 
 fn feed_jobs(site: &Site, jobs: &mut Vec<Job>) {

@@ -7,6 +7,7 @@ pub mod helpers;
 pub mod jobs;
 pub mod metadata;
 pub mod pages;
+pub mod search;
 pub mod sitemap;
 pub mod templates;
 
@@ -46,6 +47,7 @@ pub fn render_site(
     );
     // Every sitemap file lists the same pages: they are fingerprinted once.
     let sitemap_pages = Fingerprints::sitemap_pages(config, site, jobs, paths);
+    let search_index = search_index(config, site, jobs, paths, writer, &fingerprints);
     let shared = Shared::new(config, site, site_view, site_feeds);
     let mut uses = vec![0u32; site.articles.len()];
     for &job in jobs {
@@ -79,7 +81,7 @@ pub fn render_site(
                     Ok(outcome)
                 }
                 None => {
-                    let bytes = render_one(&shared, templates, jobs, job)?;
+                    let bytes = render_one(&shared, templates, jobs, job, search_index.as_ref())?;
                     writer.put(path, inputs, &bytes)
                 }
             }
@@ -108,10 +110,50 @@ pub fn render_site(
     Ok(outcomes)
 }
 
-fn render_one(shared: &Shared, templates: &Templates, jobs: &[Job], job: Job) -> Result<Vec<u8>> {
+/// The search index's term files, made together before the pages when any of them must be
+/// made again (an indexed field of an article changed, or a file is missing).
+fn search_index(
+    config: &Config,
+    site: &Site,
+    jobs: &[Job],
+    paths: &[PathBuf],
+    writer: &Writer,
+    fingerprints: &Fingerprints,
+) -> Option<search::Index> {
+    let stale = jobs.iter().zip(paths).any(|(&job, path)| {
+        matches!(job, Job::SearchTerms { .. })
+            && writer
+                .reuse(path, fingerprints.of(job, path, config, site))
+                .is_none()
+    });
+    stale.then(|| search::Index::build(site, search::shard_count(site.articles.len())))
+}
+
+fn render_one(
+    shared: &Shared,
+    templates: &Templates,
+    jobs: &[Job],
+    job: Job,
+    search_index: Option<&search::Index>,
+) -> Result<Vec<u8>> {
     let (config, site) = (shared.config, shared.site);
-    if matches!(job, Job::Sitemap { .. } | Job::NewsSitemap | Job::Robots) {
-        return Ok(sitemap::render(job, config, site, jobs));
+    match job {
+        Job::Sitemap { .. } | Job::NewsSitemap | Job::Robots => {
+            return Ok(sitemap::render(job, config, site, jobs));
+        }
+        Job::SearchScript => return Ok(search::SCRIPT.as_bytes().to_vec()),
+        Job::SearchDocs { file } => return Ok(search::docs_json(config, site, file)),
+        Job::SearchTerms { shard } => {
+            return Ok(match search_index {
+                Some(index) => index.files[shard].clone(),
+                // Its file went after the index was found complete: made alone.
+                None => {
+                    let shards = search::shard_count(site.articles.len());
+                    search::Index::build(site, shards).files.swap_remove(shard)
+                }
+            });
+        }
+        _ => {}
     }
     let url = job.url(config, site);
     let mut context = Vars::default();

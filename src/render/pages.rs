@@ -9,7 +9,7 @@ use super::context::{
     ArchiveView, ArticleView, CalendarView, Crumb, GroupView, MonthLink, PaginationView,
     PeriodLink, PeriodView, SectionView, YearEntry,
 };
-use super::context::{TaxonomyView, TermView, Vars};
+use super::context::{SearchView, TaxonomyView, TermView, Vars};
 use super::feeds::{self, FeedLink, feed_links, feed_title};
 use super::jobs::{FeedScope, Job, archive_url, period_url, term_url};
 use super::metadata;
@@ -109,8 +109,16 @@ impl Shared<'_> {
                     feed_title(self.config, self.site, scope),
                 )
             }
-            Job::Sitemap { .. } | Job::NewsSitemap | Job::Robots => {
-                unreachable!("sitemaps and robots.txt are written without templates")
+            Job::Search => self.search(context),
+            Job::Sitemap { .. }
+            | Job::NewsSitemap
+            | Job::Robots
+            | Job::SearchScript
+            | Job::SearchDocs { .. }
+            | Job::SearchTerms { .. } => {
+                unreachable!(
+                    "sitemaps, robots.txt and the search index are written without templates"
+                )
             }
         }
     }
@@ -325,6 +333,28 @@ impl Shared<'_> {
         context.insert("target", &ArticleView::new(self.config, self.site, index));
         context.insert("breadcrumbs", &Vec::<Crumb>::new());
         Page::new("alias.html", "alias", article.title.clone())
+    }
+
+    /// The search page: the form, and where its script finds the index.
+    fn search(&self, context: &mut Vars) -> Page {
+        let count = self.site.articles.len();
+        let root = &self.config.base_path;
+        context.insert(
+            "search",
+            &SearchView {
+                index_url: format!("{root}search/"),
+                script_url: format!("{root}search/search.js"),
+                count,
+                shards: super::search::shard_count(count),
+                per_file: super::search::DOCS_PER_FILE,
+            },
+        );
+        context.insert("breadcrumbs", &vec![self.home_crumb()]);
+        Page::new(
+            "search.html",
+            "search",
+            self.config.locale.label("search").to_string(),
+        )
     }
 
     fn not_found(&self, context: &mut Vars) -> Page {

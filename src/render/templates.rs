@@ -143,6 +143,10 @@ const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/section.html"),
     ),
     (
+        "search.html",
+        include_str!("../../themes/default/templates/search.html"),
+    ),
+    (
         "taxonomy.html",
         include_str!("../../themes/default/templates/taxonomy.html"),
     ),

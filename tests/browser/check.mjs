@@ -101,6 +101,7 @@ try {
   await accessibility();
   await narrowScreens();
   await withoutJavaScript();
+  await searching();
   await printing();
   await screenshots();
 } finally {
@@ -116,14 +117,15 @@ if (failures.length) {
 console.log("\nall browser checks passed");
 
 /** No page loads a script, a font or a stylesheet from another host, and the only scripts
- * are JSON-LD data and the Print and Close buttons' handlers. */
+ * are JSON-LD data, the Print and Close buttons' handlers and the search page's own script. */
 function selfContained() {
   const files = readdirSync(site, { recursive: true }).filter((f) => /\.(html|css)$/.test(f));
   let problems = 0;
   for (const file of files) {
     const text = readFileSync(join(site, file), "utf8");
     const scripts = [...text.matchAll(/<script\b([^>]*)>/g)].filter(
-      (m) => !/type="application\/ld\+json"/.test(m[1]),
+      (m) => !/type="application\/ld\+json"/.test(m[1]) &&
+        !(file === join("search", "index.html") && m[1] === ' src="/search/search.js" defer'),
     );
     const external = [
       ...text.matchAll(/<(?:link|script|img)\b[^>]*(?:href|src)="(?:https?:)?\/\/[^"]*"[^>]*>/g),
@@ -193,6 +195,59 @@ async function withoutJavaScript() {
   if (!text.includes(BODY_TEXT)) fail("the article's text is missing without JavaScript");
   else pass("the article reads without JavaScript");
   await context.close();
+}
+
+/** The search page finds the sample's articles in its index, from the address and from the
+ * form, with results that pass axe and fit a narrow screen; without JavaScript it says how
+ * else to find an article. */
+async function searching() {
+  const context = await browser.newContext({ viewport: { width: 320, height: 800 } });
+  const page = await context.newPage();
+  const results = page.locator("[data-search-results] li");
+  await open(page, "/search/?q=AQSIQ");
+  await results.first().waitFor({ timeout: 10000 }).catch(() => {});
+  const first = await results.first().locator("a").first().getAttribute("href").catch(() => null);
+  if (first === ARTICLE) pass("the search page finds the seed article by a word of its title");
+  else fail(`searching "AQSIQ" listed ${first ?? "nothing"} first, not ${ARTICLE}`);
+  await page.fill("#search-query", "cooperative agreem");
+  await page.press("#search-query", "Enter");
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("q") === "cooperative agreem");
+  await page.locator("[data-search-status]").filter({ hasText: /found/ }).waitFor({ timeout: 10000 }).catch(() => {});
+  const titles = await results.locator("h2").allInnerTexts();
+  if (titles.some((t) => /Cooperative Agreement/.test(t))) pass(`the search form finds ${titles.length} article(s), the seed among them`);
+  else fail(`searching "cooperative agreem" from the form listed: ${titles.join(" | ") || "nothing"}`);
+  const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+  if (scroll > 320) fail(`the search results at 320 px are ${scroll} px wide`);
+  else pass("the search results fit 320 px");
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const found = await axe.run(document, { resultTypes: ["violations"] });
+    return found.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help}`);
+  });
+  if (violations.length) fail(`axe on the search results: ${violations.join("; ")}`);
+  else pass("axe on the search results: no serious or critical violation");
+  await page.fill("#search-query", "COMMUNIQUE");
+  await page.press("#search-query", "Enter");
+  await page.locator("[data-search-status]").filter({ hasText: /found/ }).waitFor({ timeout: 10000 }).catch(() => {});
+  const folded = await results.locator("h2").allInnerTexts();
+  if (folded.some((t) => /Preliminary 2015 Economic Data/.test(t))) pass("a query without accents finds a summary with them (communiqué)");
+  else fail(`searching "COMMUNIQUE" listed: ${folded.join(" | ") || "nothing"}`);
+  await page.fill("#search-query", "zzzzqqq");
+  await page.press("#search-query", "Enter");
+  await page.locator("[data-search-status]").filter({ hasText: /No article/ }).waitFor({ timeout: 10000 })
+    .then(() => pass("a search without results says so"), () => fail("a search without results said nothing"));
+  await context.close();
+  const quiet = await browser.newContext({ javaScriptEnabled: false });
+  const bare = await quiet.newPage();
+  await open(bare, "/search/");
+  const text = await bare.locator("main").innerText();
+  if (/JavaScript/.test(text) && (await bare.locator("main a[href='/archive/']").count()) > 0) {
+    pass("without JavaScript the search page points to the archive");
+  } else {
+    fail("without JavaScript the search page does not say how else to find an article");
+  }
+  await quiet.close();
 }
 
 /** The print page, the article page and a print edition as PDF: text there, chrome not. */

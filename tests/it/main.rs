@@ -9,6 +9,7 @@ mod links;
 mod new;
 mod news;
 mod safety;
+mod search;
 mod serve;
 mod support;
 mod themes;

@@ -1,0 +1,365 @@
+//! The site's search, which needs no server: an index of every article's title, summary,
+//! category, tags and byline, cut into files that a reader's browser fetches a few at a time,
+//! and the script that searches them (`search.js`, which must tokenise a query exactly as
+//! [`terms`] does).
+//!
+//! Articles are numbered from the oldest, so that a new article adds a number and leaves the
+//! others as they were. A term's entry is the list of the articles it occurs in, as
+//! `number * 2 + 1` when it occurs in the title and `number * 2` otherwise, ascending and each
+//! written as its difference from the one before. The entries are spread over
+//! [`shard_count`] files by the first three characters of the term, so that every term
+//! beginning with the same three characters (every completion of what a reader typed) is in
+//! one file. The articles' titles, dates and summaries, which a result shows, are in files of
+//! [`DOCS_PER_FILE`] articles.
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+
+use crate::config::Config;
+use crate::content::Article;
+use crate::site::Site;
+
+/// Articles per file of titles, dates and summaries.
+pub const DOCS_PER_FILE: usize = 100;
+
+/// The script of the search page.
+pub const SCRIPT: &str = include_str!("../templates/search.js");
+
+/// Terms longer than this (in characters) are not indexed: addresses, numbers of reference.
+const LONGEST_TERM: usize = 40;
+
+/// How many files the terms are spread over: about one per 128 articles, as a power of two
+/// between 1 and 1,024.
+pub fn shard_count(articles: usize) -> usize {
+    (articles / 128).clamp(1, 1024).next_power_of_two()
+}
+
+/// The file of `term`: the 32-bit FNV-1a hash of the UTF-8 bytes of its first three
+/// characters, modulo `shards`.
+pub fn shard_of(term: &str, shards: usize) -> usize {
+    let key = term
+        .char_indices()
+        .nth(3)
+        .map_or(term, |(end, _)| &term[..end]);
+    let mut hash: u32 = 0x811c_9dc5;
+    for &byte in key.as_bytes() {
+        hash ^= u32::from(byte);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    hash as usize % shards
+}
+
+/// Letters of scripts written without spaces between words (Chinese and Japanese): a run of
+/// them is indexed as its pairs of neighbouring characters, which a query of two or more of
+/// them matches wherever they stand.
+fn unspaced(c: char) -> bool {
+    matches!(u32::from(c),
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+/// The text as terms are made from: in lower case, without accents and other marks, with
+/// the final sigma as any other.
+pub fn fold(text: &str) -> String {
+    let mut folded = String::with_capacity(text.len());
+    fold_into(text, &mut folded);
+    folded
+}
+
+/// [`fold`], onto the end of `out`. Character by character: once the marks are gone, the
+/// canonical decomposition of a text is that of its characters, in order.
+fn fold_into(text: &str, out: &mut String) {
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        for lower in c.to_lowercase() {
+            decompose_canonical(lower, |part| {
+                if !is_combining_mark(part) {
+                    out.push(if part == 'ς' { 'σ' } else { part });
+                }
+            });
+        }
+    }
+}
+
+/// The terms of `text` once folded (see [`fold`]), in order, repeats included: each run of
+/// letters and digits of two characters or more is a term; a run of Chinese or Japanese
+/// characters gives each pair of neighbours instead. A lone letter or character is none.
+pub fn terms(folded: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    each_term(folded, |start, end| found.push(&folded[start..end]));
+    found
+}
+
+/// Calls `found` with the start and end of each term of `folded` (see [`terms`]), in one
+/// pass.
+fn each_term(folded: &str, mut found: impl FnMut(usize, usize)) {
+    // The run of letters and digits going on: where it starts, whether of unspaced
+    // characters, how many characters so far, and where its last character starts.
+    let mut run: Option<(usize, bool, usize, usize)> = None;
+    for (at, c) in folded.char_indices() {
+        let (in_run, kind) = if c.is_ascii() {
+            (c.is_ascii_alphanumeric(), false)
+        } else {
+            (c.is_alphanumeric(), unspaced(c))
+        };
+        match &mut run {
+            Some((_, unspaced, count, last)) if in_run && *unspaced == kind => {
+                if kind {
+                    found(*last, at + c.len_utf8());
+                }
+                *count += 1;
+                *last = at;
+            }
+            _ => {
+                if let Some((start, false, count, _)) = run
+                    && (2..=LONGEST_TERM).contains(&count)
+                {
+                    found(start, at);
+                }
+                run = in_run.then_some((at, kind, 1, at));
+            }
+        }
+    }
+    if let Some((start, false, count, _)) = run
+        && (2..=LONGEST_TERM).contains(&count)
+    {
+        found(start, folded.len());
+    }
+}
+
+/// The articles of docs file `file`, as indices into `site.articles` (which are newest
+/// first).
+pub fn docs_of(site: &Site, file: usize) -> impl Iterator<Item = usize> + '_ {
+    let count = site.articles.len();
+    let first = file * DOCS_PER_FILE;
+    (first..count.min(first + DOCS_PER_FILE)).map(move |n| count - 1 - n)
+}
+
+/// What an article contributes to the index, in the order the terms are taken: the title,
+/// then the rest.
+pub fn indexed_fields(article: &Article) -> (&str, impl Iterator<Item = &str>) {
+    let rest = [article.summary.as_str()]
+        .into_iter()
+        .chain(article.category.as_deref())
+        .chain(article.tags.iter().map(String::as_str))
+        .chain(article.author.as_deref())
+        .chain(article.source.as_deref());
+    (article.title.as_str(), rest)
+}
+
+/// The index's term files, made together.
+pub struct Index {
+    /// Each file's bytes.
+    pub files: Vec<Vec<u8>>,
+}
+
+impl Index {
+    pub fn build(site: &Site, shards: usize) -> Index {
+        let found: Vec<Terms> = site.articles.par_iter().map(Terms::of).collect();
+        // Every term's articles, from the oldest on, once each: a map per run of articles,
+        // in parallel, then joined in order.
+        let count = found.len();
+        let run = count.div_ceil(rayon::current_num_threads()).max(1);
+        let mut parts: Vec<FxHashMap<&str, Vec<u32>>> = (0..count.div_ceil(run))
+            .into_par_iter()
+            .map(|part| {
+                let mut postings: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
+                for number in part * run..count.min(part * run + run) {
+                    let terms = &found[count - 1 - number];
+                    let number = number as u32;
+                    for &(start, end) in &terms.places {
+                        let in_title = u32::from((end as usize) <= terms.title_end);
+                        let list = postings
+                            .entry(&terms.text[start as usize..end as usize])
+                            .or_default();
+                        match list.last_mut() {
+                            Some(last) if *last >> 1 == number => *last |= in_title,
+                            _ => list.push(number * 2 + in_title),
+                        }
+                    }
+                }
+                postings
+            })
+            .collect();
+        let mut postings = parts.first_mut().map(std::mem::take).unwrap_or_default();
+        for part in parts.into_iter().skip(1) {
+            for (term, list) in part {
+                postings.entry(term).or_default().extend(list);
+            }
+        }
+        let mut by_file: Vec<Vec<(&str, Vec<u32>)>> = vec![Vec::new(); shards];
+        for (term, list) in postings {
+            by_file[shard_of(term, shards)].push((term, list));
+        }
+        let files = by_file
+            .into_par_iter()
+            .map(|mut entries| {
+                entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                shard_json(&entries)
+            })
+            .collect();
+        Index { files }
+    }
+}
+
+/// An article's folded text (its title, then the rest on lines of their own) and where its
+/// terms are in it, repeats included.
+struct Terms {
+    text: String,
+    title_end: usize,
+    places: Vec<(u32, u32)>,
+}
+
+impl Terms {
+    fn of(article: &Article) -> Terms {
+        let (title, rest) = indexed_fields(article);
+        let mut text = fold(title);
+        let title_end = text.len();
+        for field in rest {
+            text.push('\n');
+            fold_into(field, &mut text);
+        }
+        let mut places = Vec::with_capacity(64);
+        each_term(&text, |start, end| places.push((start as u32, end as u32)));
+        Terms {
+            text,
+            title_end,
+            places,
+        }
+    }
+}
+
+/// A term file: `{"term":[differences],...}`, terms in order.
+fn shard_json(entries: &[(&str, Vec<u32>)]) -> Vec<u8> {
+    let mut out = String::with_capacity(entries.len() * 24 + 2);
+    out.push('{');
+    for (i, (term, codes)) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_json_string(&mut out, term);
+        out.push_str(":[");
+        let mut previous = 0;
+        for (j, &code) in codes.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            out.push_str(itoa::Buffer::new().format(code - previous));
+            previous = code;
+        }
+        out.push(']');
+    }
+    out.push_str("}\n");
+    out.into_bytes()
+}
+
+/// A docs file: for each of its articles, in order of number, `[url, title, date as the
+/// site shows it, date in RFC 3339, section title, section URL, summary]`.
+pub fn docs_json(config: &Config, site: &Site, file: usize) -> Vec<u8> {
+    let mut out = String::from("[");
+    for (i, index) in docs_of(site, file).enumerate() {
+        let article = &site.articles[index];
+        let section = &site.section_of(index).section;
+        if i > 0 {
+            out.push_str(",\n");
+        }
+        out.push('[');
+        let date = article
+            .date
+            .format_with_items(config.date_items.iter())
+            .to_string();
+        let fields = [
+            article.url.as_str(),
+            article.title.as_str(),
+            date.as_str(),
+            &article.date.to_rfc3339(),
+            section.title.as_str(),
+            &section.url(&config.base_path),
+            article.summary.as_str(),
+        ];
+        for (j, field) in fields.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            push_json_string(&mut out, field);
+        }
+        out.push(']');
+    }
+    out.push_str("]\n");
+    out.into_bytes()
+}
+
+/// Appends `text` as a JSON string.
+fn push_json_string(out: &mut String, text: &str) {
+    out.push_str(&serde_json::to_string(text).expect("a string serialises"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(text: &str) -> Vec<String> {
+        terms(&fold(text)).into_iter().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn words_are_folded_to_lower_case_without_accents() {
+        assert_eq!(
+            all("Zhejiang signs Cooperative Agreement with AQSIQ"),
+            [
+                "zhejiang",
+                "signs",
+                "cooperative",
+                "agreement",
+                "with",
+                "aqsiq"
+            ]
+        );
+        assert_eq!(
+            all("Café-Économie, São Paulo"),
+            ["cafe", "economie", "sao", "paulo"]
+        );
+        assert_eq!(all("ΣΟΦΙΑ ΟΔΟΣ Οδός"), ["σοφια", "οδοσ", "οδοσ"]);
+        assert_eq!(all("İstanbul ǅemal ﬁle"), ["istanbul", "ǆemal", "ﬁle"]);
+    }
+
+    #[test]
+    fn single_letters_and_very_long_runs_are_not_terms() {
+        assert_eq!(all("a 5 G7 x-ray"), ["g7", "ray"]);
+        let long = "x".repeat(LONGEST_TERM + 1);
+        assert_eq!(all(&format!("{long} ok")), ["ok"]);
+        assert_eq!(all(&"y".repeat(LONGEST_TERM)).len(), 1);
+    }
+
+    #[test]
+    fn chinese_is_indexed_as_pairs_of_characters() {
+        assert_eq!(
+            all("浙江省签署合作协议"),
+            [
+                "浙江", "江省", "省签", "签署", "署合", "合作", "作协", "协议"
+            ]
+        );
+        assert!(all("省").is_empty());
+        // A run of digits or Latin letters next to Chinese is a term of its own.
+        assert_eq!(all("2017年9月15日"), ["2017", "15"]);
+        assert_eq!(all("质检总局AQSIQ"), ["质检", "检总", "总局", "aqsiq"]);
+    }
+
+    #[test]
+    fn shards_follow_the_first_three_characters() {
+        let shards = 64;
+        assert_eq!(shard_of("agreement", shards), shard_of("agr", shards));
+        assert_eq!(shard_of("合作协议", shards), shard_of("合作协", shards));
+        assert!(shard_of("zhejiang", shards) < shards);
+        // 32-bit FNV-1a, as the script computes it: the published value for "a", and "agr".
+        assert_eq!(shard_of("a", 1 << 32), 0xe40c_292c);
+        assert_eq!(shard_of("agr", 1 << 32), 0x1b41_2ed9);
+        assert_eq!(shard_count(0), 1);
+        assert_eq!(shard_count(10_000), 128);
+        assert_eq!(shard_count(100_000), 1024);
+        assert_eq!(shard_count(10_000_000), 1024);
+    }
+}

@@ -78,6 +78,8 @@ pub struct Plan {
     pub held: Vec<content::HeldBack>,
     pub embargoed: usize,
     pub next_due: Option<chrono::DateTime<chrono_tz::Tz>>,
+    /// The search index of the last render, for the next one to bring up to date.
+    pub search: std::sync::Mutex<Option<render::search::Index>>,
 }
 
 impl Plan {
@@ -174,15 +176,7 @@ impl Plan {
         writer: &Writer,
         progress: &(dyn Fn() + Sync),
     ) -> Result<Vec<output::writer::Outcome>> {
-        render::render_site(
-            config,
-            &self.site,
-            &self.templates,
-            &self.jobs,
-            &self.paths,
-            writer,
-            progress,
-        )
+        render::render_site(config, self, writer, progress)
     }
 }
 
@@ -230,6 +224,7 @@ pub fn plan(config: &Config, listing: Option<&[content::sources::Listed]>) -> Re
         held,
         embargoed,
         next_due,
+        search: Default::default(),
     })
 }
 

@@ -48,6 +48,8 @@ pub struct SearchView {
     pub shards: usize,
     /// Articles per file of titles and summaries.
     pub per_file: usize,
+    /// A stamp of this build's index files, for their addresses.
+    pub version: String,
 }
 
 /// A taxonomy in `site.taxonomies`.

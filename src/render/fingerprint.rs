@@ -115,21 +115,15 @@ impl Fingerprints {
                     .finish()
             })
             .collect();
-        let mut search = Feed::new(global);
-        if config.search {
-            for article in site.articles.iter().rev() {
-                let (title, rest) = super::search::indexed_fields(article);
-                search.text(title);
-                for field in rest {
-                    search.text(field);
-                }
-                search.number(0);
-            }
-        }
+        let search = if config.search {
+            super::search::fields_fingerprint(site)
+        } else {
+            0
+        };
         Fingerprints {
             global,
             articles,
-            search: search.finish(),
+            search,
         }
     }
 
@@ -245,10 +239,12 @@ impl Fingerprints {
                 }
                 list(&mut feed, shown, Order::NewestFirst, shown.len().max(1), 0);
             }
+            // The page's stamp of the index files (see `search::version`).
             Job::Search => {
                 let count = site.articles.len();
                 feed.number(count as u128)
-                    .number(super::search::shard_count(count) as u128);
+                    .number(super::search::shard_count(count) as u128)
+                    .number(self.search);
             }
             Job::SearchDocs { file } => {
                 for index in super::search::docs_of(site, file) {

@@ -25,17 +25,16 @@ use jobs::Job;
 use pages::Shared;
 pub use templates::{Templates, Theme, needs_escape};
 
-/// Renders every page of the site, in parallel. A template error that repeats on many pages
-/// is reported once, with the number of pages.
+/// Renders every page of the site `plan` laid out, in parallel. A template error that
+/// repeats on many pages is reported once, with the number of pages.
 pub fn render_site(
     config: &Config,
-    site: &Site,
-    templates: &Templates,
-    jobs: &[Job],
-    paths: &[PathBuf],
+    plan: &crate::Plan,
     writer: &Writer,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Vec<Outcome>> {
+    let (site, templates) = (&plan.site, &plan.templates);
+    let (jobs, paths) = (&plan.jobs[..], &plan.paths[..]);
     let mut site_view = SiteView::new(config, site, &templates.theme);
     let site_feeds = feeds::feed_links(config, site, jobs::FeedScope::Site);
     site_view.feeds = site_feeds.clone();
@@ -47,7 +46,17 @@ pub fn render_site(
     );
     // Every sitemap file lists the same pages: they are fingerprinted once.
     let sitemap_pages = Fingerprints::sitemap_pages(config, site, jobs, paths);
-    let search_index = search_index(config, site, jobs, paths, writer, &fingerprints);
+    // The search index is made (or brought up to date) before the pages when any of its term
+    // files must be made again, and kept for the next build of the same process.
+    let mut search = plan
+        .search
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let search_stale = search_stale(config, site, jobs, paths, writer, &fingerprints);
+    if search_stale {
+        *search = Some(search::Index::update(search.take(), site));
+    }
+    let search_index = search.as_ref().filter(|_| search_stale);
     let shared = Shared::new(config, site, site_view, site_feeds);
     let mut uses = vec![0u32; site.articles.len()];
     for &job in jobs {
@@ -81,7 +90,7 @@ pub fn render_site(
                     Ok(outcome)
                 }
                 None => {
-                    let bytes = render_one(&shared, templates, jobs, job, search_index.as_ref())?;
+                    let bytes = render_one(&shared, templates, jobs, job, search_index)?;
                     writer.put(path, inputs, &bytes)
                 }
             }
@@ -110,23 +119,22 @@ pub fn render_site(
     Ok(outcomes)
 }
 
-/// The search index's term files, made together before the pages when any of them must be
-/// made again (an indexed field of an article changed, or a file is missing).
-fn search_index(
+/// Whether any of the search index's term files must be made again (an indexed field of an
+/// article changed, or a file is missing).
+fn search_stale(
     config: &Config,
     site: &Site,
     jobs: &[Job],
     paths: &[PathBuf],
     writer: &Writer,
     fingerprints: &Fingerprints,
-) -> Option<search::Index> {
-    let stale = jobs.iter().zip(paths).any(|(&job, path)| {
+) -> bool {
+    jobs.iter().zip(paths).any(|(&job, path)| {
         matches!(job, Job::SearchTerms { .. })
             && writer
                 .reuse(path, fingerprints.of(job, path, config, site))
                 .is_none()
-    });
-    stale.then(|| search::Index::build(site, search::shard_count(site.articles.len())))
+    })
 }
 
 fn render_one(
@@ -147,10 +155,7 @@ fn render_one(
             return Ok(match search_index {
                 Some(index) => index.files[shard].clone(),
                 // Its file went after the index was found complete: made alone.
-                None => {
-                    let shards = search::shard_count(site.articles.len());
-                    search::Index::build(site, shards).files.swap_remove(shard)
-                }
+                None => search::Index::update(None, site).files.swap_remove(shard),
             });
         }
         _ => {}

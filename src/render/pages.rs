@@ -339,14 +339,16 @@ impl Shared<'_> {
     fn search(&self, context: &mut Vars) -> Page {
         let count = self.site.articles.len();
         let root = &self.config.base_path;
+        let version = super::search::version(self.config, self.site);
         context.insert(
             "search",
             &SearchView {
                 index_url: format!("{root}search/"),
-                script_url: format!("{root}search/search.js"),
+                script_url: format!("{root}search/search.js?v={version}"),
                 count,
                 shards: super::search::shard_count(count),
                 per_file: super::search::DOCS_PER_FILE,
+                version,
             },
         );
         context.insert("breadcrumbs", &vec![self.home_crumb()]);

@@ -14,7 +14,7 @@
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
 use crate::config::Config;
 use crate::content::Article;
@@ -58,8 +58,9 @@ fn unspaced(c: char) -> bool {
         0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 
-/// The text as terms are made from: in lower case, without accents and other marks, with
-/// the final sigma as any other.
+/// The text as terms are made from: in lower case, in compatibility forms (full-width
+/// letters and digits as ordinary ones, ligatures as their letters), without accents and
+/// other marks, with the final sigma as any other.
 pub fn fold(text: &str) -> String {
     let mut folded = String::with_capacity(text.len());
     fold_into(text, &mut folded);
@@ -67,7 +68,7 @@ pub fn fold(text: &str) -> String {
 }
 
 /// [`fold`], onto the end of `out`. Character by character: once the marks are gone, the
-/// canonical decomposition of a text is that of its characters, in order.
+/// compatibility decomposition (NFKD) of a text is that of its characters, in order.
 fn fold_into(text: &str, out: &mut String) {
     for c in text.chars() {
         if c.is_ascii() {
@@ -75,7 +76,7 @@ fn fold_into(text: &str, out: &mut String) {
             continue;
         }
         for lower in c.to_lowercase() {
-            decompose_canonical(lower, |part| {
+            decompose_compatible(lower, |part| {
                 if !is_combining_mark(part) {
                     out.push(if part == 'ς' { 'σ' } else { part });
                 }
@@ -150,59 +151,160 @@ pub fn indexed_fields(article: &Article) -> (&str, impl Iterator<Item = &str>) {
     (article.title.as_str(), rest)
 }
 
-/// The index's term files, made together.
+/// The index's term files, made together, and what they are made from.
 pub struct Index {
     /// Each file's bytes.
     pub files: Vec<Vec<u8>>,
+    /// Every term's articles, as the files write them (before the differences are taken).
+    postings: FxHashMap<Box<str>, Vec<u32>>,
+    /// Each file's terms, in order.
+    terms: Vec<Vec<Box<str>>>,
+    /// How many articles (the oldest ones) the index holds, and the fingerprint of their
+    /// indexed fields (see [`fields_fingerprint`]).
+    count: usize,
+    made_from: u128,
 }
 
 impl Index {
-    pub fn build(site: &Site, shards: usize) -> Index {
+    /// The index of `site`. When `previous` holds the oldest articles of `site` as they are
+    /// now, the newer ones are added to it and only the files they add to are written again
+    /// (a new article, in `bulletin serve`); otherwise it is made anew.
+    pub fn update(previous: Option<Index>, site: &Site) -> Index {
+        let hashes = field_hashes(site);
+        match previous {
+            Some(mut index) if index.holds_oldest_of(&hashes) => {
+                index.extend(site, &hashes);
+                index
+            }
+            _ => Index::build(site, &hashes),
+        }
+    }
+
+    /// Whether the index holds the oldest articles of a site whose articles' indexed fields
+    /// have `hashes` (see [`field_hashes`]), in as many files as that site needs.
+    fn holds_oldest_of(&self, hashes: &[u128]) -> bool {
+        self.files.len() == shard_count(hashes.len())
+            && self.count <= hashes.len()
+            && self.made_from == combined(&hashes[..self.count])
+    }
+
+    fn build(site: &Site, hashes: &[u128]) -> Index {
+        let shards = shard_count(hashes.len());
         let found: Vec<Terms> = site.articles.par_iter().map(Terms::of).collect();
-        // Every term's articles, from the oldest on, once each: a map per run of articles,
-        // in parallel, then joined in order.
+        // Every term's articles, from the oldest on: a map per run of articles, in
+        // parallel, then joined in order.
         let count = found.len();
         let run = count.div_ceil(rayon::current_num_threads()).max(1);
-        let mut parts: Vec<FxHashMap<&str, Vec<u32>>> = (0..count.div_ceil(run))
+        let parts: Vec<FxHashMap<&str, Vec<u32>>> = (0..count.div_ceil(run))
             .into_par_iter()
             .map(|part| {
-                let mut postings: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
+                let mut postings = FxHashMap::default();
                 for number in part * run..count.min(part * run + run) {
-                    let terms = &found[count - 1 - number];
-                    let number = number as u32;
-                    for &(start, end) in &terms.places {
-                        let in_title = u32::from((end as usize) <= terms.title_end);
-                        let list = postings
-                            .entry(&terms.text[start as usize..end as usize])
-                            .or_default();
-                        match list.last_mut() {
-                            Some(last) if *last >> 1 == number => *last |= in_title,
-                            _ => list.push(number * 2 + in_title),
-                        }
-                    }
+                    found[count - 1 - number].add_to(number as u32, &mut postings, |_| {});
                 }
                 postings
             })
             .collect();
-        let mut postings = parts.first_mut().map(std::mem::take).unwrap_or_default();
-        for part in parts.into_iter().skip(1) {
+        let mut joined: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
+        for part in parts {
             for (term, list) in part {
-                postings.entry(term).or_default().extend(list);
+                joined.entry(term).or_default().extend(list);
             }
         }
-        let mut by_file: Vec<Vec<(&str, Vec<u32>)>> = vec![Vec::new(); shards];
-        for (term, list) in postings {
-            by_file[shard_of(term, shards)].push((term, list));
+        let mut terms: Vec<Vec<Box<str>>> = vec![Vec::new(); shards];
+        let mut postings = FxHashMap::default();
+        postings.reserve(joined.len());
+        for (term, list) in joined {
+            let term: Box<str> = term.into();
+            terms[shard_of(&term, shards)].push(term.clone());
+            postings.insert(term, list);
         }
-        let files = by_file
-            .into_par_iter()
-            .map(|mut entries| {
-                entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-                shard_json(&entries)
-            })
+        terms.par_iter_mut().for_each(|file| file.sort_unstable());
+        let files = terms
+            .par_iter()
+            .map(|file| shard_json(file, &postings))
             .collect();
-        Index { files }
+        Index {
+            files,
+            postings,
+            terms,
+            count,
+            made_from: combined(hashes),
+        }
     }
+
+    /// Adds the articles of `site` newer than those the index holds.
+    fn extend(&mut self, site: &Site, hashes: &[u128]) {
+        let (count, shards) = (site.articles.len(), self.files.len());
+        let mut touched = vec![false; shards];
+        for number in self.count..count {
+            let terms = Terms::of(&site.articles[count - 1 - number]);
+            let (postings, files) = (&mut self.postings, &mut self.terms);
+            terms.add_to(number as u32, postings, |term| {
+                let file = &mut files[shard_of(term, shards)];
+                if let Err(at) = file.binary_search_by(|t| (**t).cmp(term)) {
+                    file.insert(at, term.into());
+                }
+            });
+            for &(start, end) in &terms.places {
+                touched[shard_of(&terms.text[start as usize..end as usize], shards)] = true;
+            }
+        }
+        for (file, touched) in touched.into_iter().enumerate() {
+            if touched {
+                self.files[file] = shard_json(&self.terms[file], &self.postings);
+            }
+        }
+        self.count = count;
+        self.made_from = combined(hashes);
+    }
+}
+
+/// A fingerprint of the indexed fields (see [`indexed_fields`]) of every article of
+/// `site`, with its URL, date and section, in the index's order: what the index's terms are
+/// made from, and most of what its files of titles show.
+pub fn fields_fingerprint(site: &Site) -> u128 {
+    combined(&field_hashes(site))
+}
+
+/// A stamp of the index files of a build, which the page adds to their addresses: a
+/// browser or a proxy that kept the files of another build does not mix them with these.
+pub fn version(config: &Config, site: &Site) -> String {
+    let mut text = format!("{}|{}|", config.date_format, config.timezone.name());
+    for section in &site.sections {
+        text.push_str(&section.section.title);
+        text.push('|');
+        text.push_str(&section.section.url(&config.base_path));
+        text.push('|');
+    }
+    text.push_str(&fields_fingerprint(site).to_string());
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
+}
+
+/// Each article's hash of its indexed fields, URL, date and section, from the oldest; made
+/// in parallel.
+fn field_hashes(site: &Site) -> Vec<u128> {
+    site.articles
+        .par_iter()
+        .rev()
+        .map(|article| {
+            let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+            let (title, rest) = indexed_fields(article);
+            let shown = [article.url.as_str(), &article.section];
+            hasher.update(&article.date.timestamp().to_le_bytes());
+            for field in std::iter::once(title).chain(rest).chain(shown) {
+                hasher.update(&(field.len() as u64).to_le_bytes());
+                hasher.update(field.as_bytes());
+            }
+            hasher.digest128()
+        })
+        .collect()
+}
+
+/// One fingerprint of a run of articles' hashes.
+fn combined(hashes: &[u128]) -> u128 {
+    let bytes: Vec<u8> = hashes.iter().flat_map(|h| h.to_le_bytes()).collect();
+    xxhash_rust::xxh3::xxh3_128(&bytes)
 }
 
 /// An article's folded text (its title, then the rest on lines of their own) and where its
@@ -230,13 +332,41 @@ impl Terms {
             places,
         }
     }
+
+    /// Adds the article's terms to `postings` as article `number`, once each (marked as in
+    /// the title when any occurrence is); `new_term` hears of each term `postings` lacked.
+    fn add_to<'a, K>(
+        &'a self,
+        number: u32,
+        postings: &mut FxHashMap<K, Vec<u32>>,
+        mut new_term: impl FnMut(&'a str),
+    ) where
+        K: std::borrow::Borrow<str> + std::hash::Hash + Eq + From<&'a str>,
+    {
+        for &(start, end) in &self.places {
+            let term = &self.text[start as usize..end as usize];
+            let in_title = u32::from((end as usize) <= self.title_end);
+            let list = match postings.get_mut(term) {
+                Some(list) => list,
+                None => {
+                    new_term(term);
+                    postings.entry(K::from(term)).or_default()
+                }
+            };
+            match list.last_mut() {
+                Some(last) if *last >> 1 == number => *last |= in_title,
+                _ => list.push(number * 2 + in_title),
+            }
+        }
+    }
 }
 
-/// A term file: `{"term":[differences],...}`, terms in order.
-fn shard_json(entries: &[(&str, Vec<u32>)]) -> Vec<u8> {
-    let mut out = String::with_capacity(entries.len() * 24 + 2);
+/// A term file: `{"term":[differences],...}`, for `terms` in order.
+fn shard_json(terms: &[Box<str>], postings: &FxHashMap<Box<str>, Vec<u32>>) -> Vec<u8> {
+    let mut out = String::with_capacity(terms.len() * 24 + 2);
     out.push('{');
-    for (i, (term, codes)) in entries.iter().enumerate() {
+    for (i, term) in terms.iter().enumerate() {
+        let codes = &postings[term];
         if i > 0 {
             out.push(',');
         }
@@ -300,6 +430,78 @@ fn push_json_string(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::{Config, Overrides};
+    use crate::content::{Content, Section};
+
+    /// A site of articles with these titles, dated a day apart in the order given.
+    fn site_of(config: &Config, titles: &[&str]) -> Site {
+        let articles = titles
+            .iter()
+            .enumerate()
+            .map(|(day, title)| {
+                let text = format!(
+                    "+++\ntitle = \"{title}\"\ndate = \"2017-01-{:02}\"\nslug = \"a{day}\"\n+++\nBody.\n",
+                    day + 1
+                );
+                let path = format!("content/news/a{day}.md");
+                Article::parse(config, std::path::Path::new(&path), "news", &text).unwrap()
+            })
+            .collect();
+        let content = Content {
+            articles,
+            sections: vec![Section::untitled("news")],
+            ..Content::default()
+        };
+        Site::new(content, false)
+    }
+
+    #[test]
+    fn a_newer_article_is_added_to_the_index_as_a_whole_build_would_make_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::load(dir.path(), &Overrides::default()).unwrap();
+        let titles = [
+            "Trade grows",
+            "Trade talks",
+            "Road closure",
+            "Harbour works",
+        ];
+        let before = Index::update(None, &site_of(&config, &titles[..3]));
+        assert_eq!(before.count, 3);
+        let unchanged = before.files.clone();
+        let site = site_of(&config, &titles);
+        assert!(before.holds_oldest_of(&field_hashes(&site)));
+        let added = Index::update(Some(before), &site);
+        let whole = Index::update(None, &site);
+        assert_eq!(added.files, whole.files);
+        assert_eq!(added.terms, whole.terms);
+        assert_eq!(
+            (added.count, added.made_from),
+            (whole.count, whole.made_from)
+        );
+        // One file only, so it changed; "harbour" is in it with article 3 in its title.
+        assert_ne!(added.files, unchanged);
+        let text = String::from_utf8(added.files[0].clone()).unwrap();
+        assert!(text.contains("\"harbour\":[7]"), "{text}");
+        assert!(text.contains("\"trade\":[1,2]"), "{text}");
+    }
+
+    #[test]
+    fn an_index_of_other_articles_is_made_anew() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::load(dir.path(), &Overrides::default()).unwrap();
+        let old = Index::update(None, &site_of(&config, &["Trade grows", "Road closure"]));
+        // The oldest article's title changed: nothing of the old index can be kept.
+        let site = site_of(&config, &["Trade falls", "Road closure", "Harbour works"]);
+        assert!(!old.holds_oldest_of(&field_hashes(&site)));
+        let updated = Index::update(Some(old), &site);
+        let whole = Index::update(None, &site);
+        assert_eq!(updated.files, whole.files);
+        let text = String::from_utf8(updated.files[0].clone()).unwrap();
+        assert!(
+            text.contains("\"falls\":[1]") && !text.contains("grows"),
+            "{text}"
+        );
+    }
 
     fn all(text: &str) -> Vec<String> {
         terms(&fold(text)).into_iter().map(str::to_string).collect()
@@ -323,7 +525,10 @@ mod tests {
             ["cafe", "economie", "sao", "paulo"]
         );
         assert_eq!(all("ΣΟΦΙΑ ΟΔΟΣ Οδός"), ["σοφια", "οδοσ", "οδοσ"]);
-        assert_eq!(all("İstanbul ǅemal ﬁle"), ["istanbul", "ǆemal", "ﬁle"]);
+        assert_eq!(all("İstanbul ǅemal ﬁle"), ["istanbul", "dzemal", "file"]);
+        // Full-width and half-width forms, as Chinese and Japanese text often has them.
+        assert_eq!(all("２０１７年ＡＱＳＩＱ"), ["2017", "aqsiq"]);
+        assert_eq!(all("ｶﾀｶﾅ"), all("カタカナ"));
     }
 
     #[test]

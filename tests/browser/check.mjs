@@ -125,7 +125,7 @@ function selfContained() {
     const text = readFileSync(join(site, file), "utf8");
     const scripts = [...text.matchAll(/<script\b([^>]*)>/g)].filter(
       (m) => !/type="application\/ld\+json"/.test(m[1]) &&
-        !(file === join("search", "index.html") && m[1] === ' src="/search/search.js" defer'),
+        !(file === join("search", "index.html") && /^ src="\/search\/search\.js\?v=[0-9a-f]+" defer$/.test(m[1])),
     );
     const external = [
       ...text.matchAll(/<(?:link|script|img)\b[^>]*(?:href|src)="(?:https?:)?\/\/[^"]*"[^>]*>/g),
@@ -213,6 +213,7 @@ async function searching() {
   await page.press("#search-query", "Enter");
   await page.waitForFunction(() => new URL(location.href).searchParams.get("q") === "cooperative agreem");
   await page.locator("[data-search-status]").filter({ hasText: /found/ }).waitFor({ timeout: 10000 }).catch(() => {});
+  await results.first().waitFor({ timeout: 10000 }).catch(() => {});
   const titles = await results.locator("h2").allInnerTexts();
   if (titles.some((t) => /Cooperative Agreement/.test(t))) pass(`the search form finds ${titles.length} article(s), the seed among them`);
   else fail(`searching "cooperative agreem" from the form listed: ${titles.join(" | ") || "nothing"}`);
@@ -230,6 +231,7 @@ async function searching() {
   await page.fill("#search-query", "COMMUNIQUE");
   await page.press("#search-query", "Enter");
   await page.locator("[data-search-status]").filter({ hasText: /found/ }).waitFor({ timeout: 10000 }).catch(() => {});
+  await results.first().waitFor({ timeout: 10000 }).catch(() => {});
   const folded = await results.locator("h2").allInnerTexts();
   if (folded.some((t) => /Preliminary 2015 Economic Data/.test(t))) pass("a query without accents finds a summary with them (communiqué)");
   else fail(`searching "COMMUNIQUE" listed: ${folded.join(" | ") || "nothing"}`);

@@ -96,6 +96,13 @@ fn search(output: &Path, query: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The search page's stamp of its index files.
+fn stamp(output: &Path) -> String {
+    let page = read(output, "search/index.html");
+    let start = page.find("data-version=\"").expect("a stamp") + "data-version=\"".len();
+    page[start..start + page[start..].find('"').unwrap()].to_string()
+}
+
 fn urls(found: &[(String, String)]) -> Vec<&str> {
     found.iter().map(|(url, _)| url.as_str()).collect()
 }
@@ -130,7 +137,13 @@ fn articles_are_found_by_title_summary_tags_category_and_byline() {
     // The page knows where its script and index are, and links them.
     let page = read(&output, "search/index.html");
     assert!(page.contains("data-index=\"/search/\""), "{page}");
-    assert!(page.contains("src=\"/search/search.js\""), "{page}");
+    // With a stamp of the build, for the script and the files it fetches.
+    let stamp = stamp(&output);
+    assert_eq!(stamp.len(), 16, "{page}");
+    assert!(
+        page.contains(&format!("src=\"/search/search.js?v={stamp}\"")),
+        "{page}"
+    );
     let script = read(&output, "search/search.js");
     assert!(script.contains("terms-${shardOf(term)}.json"));
 }
@@ -187,6 +200,7 @@ fn an_edit_remakes_the_index_only_when_an_indexed_field_changes() {
     };
     assert!(!terms_of(&output).is_empty());
     let before = times(&output);
+    let first_stamp = stamp(&output);
     std::thread::sleep(std::time::Duration::from_millis(20));
     // A new paragraph: the index is as it was, and no file of it is written.
     let file = dir.path().join("content/news/a.md");
@@ -209,6 +223,7 @@ fn an_edit_remakes_the_index_only_when_an_indexed_field_changes() {
     .unwrap();
     build_ok(dir.path(), &[]);
     assert_eq!(urls(&search(&output, "memorandum")), [A]);
+    assert_ne!(stamp(&output), first_stamp, "new files, a new stamp");
     assert!(search(&output, "agreement").is_empty());
     let clean = tempfile::tempdir().unwrap();
     build_ok(

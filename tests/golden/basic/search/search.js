@@ -2,7 +2,8 @@
 // category, tags and byline in the index files the build wrote beside this script, and lists
 // them as the site's listings do: the most words found in the title first, then the newest.
 // A query is cut into terms exactly as the build cuts articles (src/render/search.rs in
-// bulletin): folded to lower case without accents (and the final sigma as any other); runs
+// bulletin): folded to lower case and compatibility forms (NFKD), without accents, and the
+// final sigma as any other; runs
 // of letters and digits of two characters or more; Chinese and Japanese as pairs of
 // neighbouring characters. A term of three characters or more also finds the words it
 // begins.
@@ -21,7 +22,7 @@
   const SHOWN = 20;
   const LONGEST_TERM = 40;
 
-  const fold = (text) => text.toLowerCase().normalize("NFD").replace(/\p{M}/gu, "").replace(/ς/g, "σ");
+  const fold = (text) => text.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "").replace(/ς/g, "σ");
   const letterOrDigit = /^[\p{Alphabetic}\p{N}]$/u;
   const unspaced = (c) => {
     const p = c.codePointAt(0);
@@ -63,12 +64,18 @@
     return hash % shards;
   }
 
+  // Files of this page's build (a cache may hold another's), each fetched once; one that
+  // failed is asked for again next time.
   const files = new Map();
   function fetchJson(name) {
     if (!files.has(name)) {
-      files.set(name, fetch(data.index + name).then((response) => {
+      const url = `${data.index}${name}?v=${encodeURIComponent(data.version || "")}`;
+      files.set(name, fetch(url).then((response) => {
         if (!response.ok) throw new Error(`${name}: ${response.status}`);
         return response.json();
+      }).catch((error) => {
+        files.delete(name);
+        throw error;
       }));
     }
     return files.get(name);
@@ -144,16 +151,22 @@
     }
   }
 
+  // Shows the next results; the button waits meanwhile, so a second click adds nothing twice.
   async function showMore(run) {
     const next = results.slice(shown, shown + SHOWN);
-    const docs = await Promise.all(next.map(async (number) => {
-      const file = await fetchJson(`docs-${Math.floor(number / perFile)}.json`);
-      return file[number % perFile];
-    }));
-    if (run !== current) return;
-    for (const doc of docs) list.append(item(doc));
-    shown += next.length;
-    more.hidden = shown >= results.length;
+    more.disabled = true;
+    try {
+      const docs = await Promise.all(next.map(async (number) => {
+        const file = await fetchJson(`docs-${Math.floor(number / perFile)}.json`);
+        return file[number % perFile];
+      }));
+      if (run !== current) return;
+      for (const doc of docs) if (Array.isArray(doc)) list.append(item(doc));
+      shown += next.length;
+      more.hidden = shown >= results.length;
+    } finally {
+      more.disabled = false;
+    }
   }
 
   function element(name, className, ...children) {
@@ -183,14 +196,23 @@
     const query = input.value;
     const address = new URL(window.location.href);
     address.searchParams.set("q", query);
-    window.history.replaceState(null, "", address);
+    // Each search is a step of the history: Back shows the one before.
+    if (address.href !== window.location.href) window.history.pushState(null, "", address);
     search(query);
   });
+  window.addEventListener("popstate", () => {
+    input.value = new URLSearchParams(window.location.search).get("q") || "";
+    search(input.value);
+  });
   more.addEventListener("click", () => {
-    const first = shown;
-    showMore(current).then(() => {
+    if (more.disabled) return;
+    const first = list.children.length;
+    const run = current;
+    showMore(run).then(() => {
       const link = list.children[first]?.querySelector("a");
       if (link) link.focus();
+    }, () => {
+      if (run === current) say(label("labelError"));
     });
   });
   const query = new URLSearchParams(window.location.search).get("q");

@@ -154,6 +154,14 @@ impl Job {
         jobs
     }
 
+    /// Whether the file is the search page or one of its files.
+    pub fn is_search(self) -> bool {
+        matches!(
+            self,
+            Job::Search | Job::SearchScript | Job::SearchDocs { .. } | Job::SearchTerms { .. }
+        )
+    }
+
     /// Whether the page belongs in the sitemap: pages for readers, not print views, redirects
     /// or machine files.
     pub fn in_sitemap(self) -> bool {
@@ -508,9 +516,16 @@ pub fn check_unique_paths(
                         job.origin(config, site),
                         path.display()
                     );
+                    let search = [*first, job].iter().any(|j| j.is_search());
+                    let hint = if search {
+                        "the search page takes /search/: rename the section, or turn search off \
+                         with `[search] enabled = false`"
+                    } else {
+                        "change a `slug`, an alias, or the `permalink` pattern"
+                    };
                     errors.push(
                         Error::at(location, message)
-                            .with_hint("change a `slug`, an alias, or the `permalink` pattern")
+                            .with_hint(hint)
                             .with_code("url-collision"),
                     );
                 } else {

@@ -85,18 +85,31 @@ fn fold_into(text: &str, out: &mut String) {
     }
 }
 
-/// The terms of `text` once folded (see [`fold`]), in order, repeats included: each run of
+/// The terms of a query once folded (see [`fold`]), in order, repeats included: each run of
 /// letters and digits of two characters or more is a term; a run of Chinese or Japanese
-/// characters gives each pair of neighbours instead. A lone letter or character is none.
+/// characters gives each pair of neighbours instead, or the character when it stands
+/// alone. A lone letter is none. (An article's terms also have each of its Chinese and
+/// Japanese characters, which a query of one finds: see [`Singles`].)
 pub fn terms(folded: &str) -> Vec<&str> {
     let mut found = Vec::new();
-    each_term(folded, |start, end| found.push(&folded[start..end]));
+    each_term(folded, Singles::Alone, |start, end| {
+        found.push(&folded[start..end]);
+    });
     found
+}
+
+/// Which single Chinese or Japanese characters are terms: every one (of an article, so that
+/// a query of one character finds it), or only one standing alone (of a query: in a longer
+/// run, its pairs say more).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Singles {
+    Every,
+    Alone,
 }
 
 /// Calls `found` with the start and end of each term of `folded` (see [`terms`]), in one
 /// pass.
-fn each_term(folded: &str, mut found: impl FnMut(usize, usize)) {
+fn each_term(folded: &str, singles: Singles, mut found: impl FnMut(usize, usize)) {
     // The run of letters and digits going on: where it starts, whether of unspaced
     // characters, how many characters so far, and where its last character starts.
     let mut run: Option<(usize, bool, usize, usize)> = None;
@@ -110,24 +123,43 @@ fn each_term(folded: &str, mut found: impl FnMut(usize, usize)) {
             Some((_, unspaced, count, last)) if in_run && *unspaced == kind => {
                 if kind {
                     found(*last, at + c.len_utf8());
+                    if singles == Singles::Every {
+                        found(at, at + c.len_utf8());
+                    }
                 }
                 *count += 1;
                 *last = at;
             }
             _ => {
-                if let Some((start, false, count, _)) = run
-                    && (2..=LONGEST_TERM).contains(&count)
-                {
-                    found(start, at);
+                if let Some(run) = run {
+                    close(run, at, singles, &mut found);
+                }
+                if in_run && kind && singles == Singles::Every {
+                    found(at, at + c.len_utf8());
                 }
                 run = in_run.then_some((at, kind, 1, at));
             }
         }
     }
-    if let Some((start, false, count, _)) = run
-        && (2..=LONGEST_TERM).contains(&count)
-    {
-        found(start, folded.len());
+    if let Some(run) = run {
+        close(run, folded.len(), singles, &mut found);
+    }
+}
+
+/// The term a run of letters and digits ending at `end` gives when it ends, if any.
+fn close(
+    (start, unspaced, count, _): (usize, bool, usize, usize),
+    end: usize,
+    singles: Singles,
+    found: &mut impl FnMut(usize, usize),
+) {
+    let whole = if unspaced {
+        count == 1 && singles == Singles::Alone
+    } else {
+        (2..=LONGEST_TERM).contains(&count)
+    };
+    if whole {
+        found(start, end);
     }
 }
 
@@ -325,7 +357,9 @@ impl Terms {
             fold_into(field, &mut text);
         }
         let mut places = Vec::with_capacity(64);
-        each_term(&text, |start, end| places.push((start as u32, end as u32)));
+        each_term(&text, Singles::Every, |start, end| {
+            places.push((start as u32, end as u32));
+        });
         Terms {
             text,
             title_end,
@@ -527,7 +561,7 @@ mod tests {
         assert_eq!(all("ΣΟΦΙΑ ΟΔΟΣ Οδός"), ["σοφια", "οδοσ", "οδοσ"]);
         assert_eq!(all("İstanbul ǅemal ﬁle"), ["istanbul", "dzemal", "file"]);
         // Full-width and half-width forms, as Chinese and Japanese text often has them.
-        assert_eq!(all("２０１７年ＡＱＳＩＱ"), ["2017", "aqsiq"]);
+        assert_eq!(all("２０１７年ＡＱＳＩＱ"), ["2017", "年", "aqsiq"]);
         assert_eq!(all("ｶﾀｶﾅ"), all("カタカナ"));
     }
 
@@ -547,9 +581,15 @@ mod tests {
                 "浙江", "江省", "省签", "签署", "署合", "合作", "作协", "协议"
             ]
         );
-        assert!(all("省").is_empty());
+        assert_eq!(all("省"), ["省"]);
         // A run of digits or Latin letters next to Chinese is a term of its own.
-        assert_eq!(all("2017年9月15日"), ["2017", "15"]);
+        assert_eq!(all("2017年9月15日"), ["2017", "年", "月", "15", "日"]);
+        // An article's terms have every character too, for queries of one.
+        let mut of_article = Vec::new();
+        each_term("合作协议", Singles::Every, |s, e| {
+            of_article.push(&"合作协议"[s..e])
+        });
+        assert_eq!(of_article, ["合", "合作", "作", "作协", "协", "协议", "议"]);
         assert_eq!(all("质检总局AQSIQ"), ["质检", "检总", "总局", "aqsiq"]);
     }
 

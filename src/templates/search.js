@@ -5,8 +5,8 @@
 // bulletin): folded to lower case and compatibility forms (NFKD), without accents, and the
 // final sigma as any other; runs
 // of letters and digits of two characters or more; Chinese and Japanese as pairs of
-// neighbouring characters. A term of three characters or more also finds the words it
-// begins.
+// neighbouring characters, or a character standing alone (the build indexes every single
+// one too). A term of three characters or more also finds the words it begins.
 (() => {
   "use strict";
   const root = document.getElementById("search");
@@ -45,6 +45,7 @@
       while (j < chars.length && letterOrDigit.test(chars[j]) && unspaced(chars[j]) === kind) j += 1;
       const run = chars.slice(i, j);
       if (kind) {
+        if (run.length === 1) out.push(run[0]);
         for (let k = 0; k + 1 < run.length; k += 1) out.push(run[k] + run[k + 1]);
       } else if (run.length >= 2 && run.length <= LONGEST_TERM) {
         out.push(run.join(""));

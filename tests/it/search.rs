@@ -133,6 +133,9 @@ fn articles_are_found_by_title_summary_tags_category_and_byline() {
     assert_eq!(urls(&found), [C]);
     assert_eq!(found[0].1, "浙江省与质检总局签署合作协议");
     assert_eq!(urls(&search(&output, "经济")), [C]);
+    // One character finds the articles that have it.
+    assert_eq!(urls(&search(&output, "省")), [C]);
+    assert!(search(&output, "湖").is_empty());
     assert!(search(&output, "协合").is_empty());
     // The page knows where its script and index are, and links them.
     let page = read(&output, "search/index.html");
@@ -171,6 +174,23 @@ fn search_can_be_turned_off() {
     build_ok(dir.path(), &[]);
     assert!(output.join("search/index.html").is_file());
     assert!(read(&output, "index.html").contains("href=\"/search/\""));
+}
+
+#[test]
+fn a_section_named_search_is_told_how_to_keep_it() {
+    let dir = site(&[(
+        "content/search/index.md",
+        &article("Search and Rescue", "2017-09-18 10:05:20", "", "Body."),
+    )]);
+    let report = crate::support::build_fails(dir.path());
+    assert!(report.contains("search/index.html"), "{report}");
+    assert!(report.contains("`[search] enabled = false`"), "{report}");
+    std::fs::write(
+        dir.path().join("bulletin.toml"),
+        "theme = \"mini\"\n[search]\nenabled = false\n",
+    )
+    .unwrap();
+    build_ok(dir.path(), &[]);
 }
 
 fn copy_default_theme(root: &Path) {

@@ -235,6 +235,23 @@ async function searching() {
   const folded = await results.locator("h2").allInnerTexts();
   if (folded.some((t) => /Preliminary 2015 Economic Data/.test(t))) pass("a query without accents finds a summary with them (communiqué)");
   else fail(`searching "COMMUNIQUE" listed: ${folded.join(" | ") || "nothing"}`);
+  // A file that fails to load is asked for again by the next search.
+  let refused = 0;
+  await page.route("**/search/terms-*.json*", (route) => {
+    if (refused++ === 0) route.abort();
+    else route.continue();
+  });
+  await open(page, "/search/");
+  await page.fill("#search-query", "provincial");
+  await page.press("#search-query", "Enter");
+  const failed = await page.locator("[data-search-status]").filter({ hasText: /could not be loaded/ })
+    .waitFor({ timeout: 10000 }).then(() => true, () => false);
+  await page.press("#search-query", "Enter");
+  const recovered = await page.locator("[data-search-status]").filter({ hasText: /found/ })
+    .waitFor({ timeout: 10000 }).then(() => true, () => false);
+  await page.unroute("**/search/terms-*.json*");
+  if (failed && recovered) pass("a search whose index file failed to load says so, and the next one loads it");
+  else fail(`a failed index file: said so ${failed}, loaded by the next search ${recovered}`);
   await page.fill("#search-query", "zzzzqqq");
   await page.press("#search-query", "Enter");
   await page.locator("[data-search-status]").filter({ hasText: /No article/ }).waitFor({ timeout: 10000 })

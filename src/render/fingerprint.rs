@@ -81,25 +81,36 @@ impl Feed {
 /// The fingerprints of one build.
 pub struct Fingerprints {
     global: u128,
+    /// What `global` holds of the site (its settings, templates, locale and `site` value),
+    /// without the program that reads them.
+    site_inputs: u128,
     articles: Vec<u128>,
-    /// What the search index's terms are made from: every article's indexed fields, in the
-    /// index's order.
+    /// What the search index is made from: every article's indexed fields, URL, date and
+    /// section, in the index's order.
     search: u128,
 }
 
 impl Fingerprints {
     /// `global_inputs` holds everything every page reads: the templates, the `site` and `i18n`
-    /// values as JSON, and anything else the caller knows of.
-    pub fn new(config: &Config, site: &Site, global_inputs: &[String]) -> Fingerprints {
-        let mut global = Feed::new(0);
-        global
-            .text(env!("CARGO_PKG_VERSION"))
-            .number(program_fingerprint());
-        global.text(&settings(config));
+    /// values as JSON, and anything else the caller knows of; `search` is the fingerprint of
+    /// what the search index is made from (see [`super::search::field_hashes`]).
+    pub fn new(
+        config: &Config,
+        site: &Site,
+        global_inputs: &[String],
+        search: u128,
+    ) -> Fingerprints {
+        let mut site_inputs = Feed::new(0);
+        site_inputs.text(&settings(config));
         for input in global_inputs {
-            global.text(input);
+            site_inputs.text(input);
         }
-        let global = global.finish();
+        let site_inputs = site_inputs.finish();
+        let global = Feed::new(0)
+            .text(env!("CARGO_PKG_VERSION"))
+            .number(program_fingerprint())
+            .number(site_inputs)
+            .finish();
         let articles = site
             .articles
             .iter()
@@ -115,13 +126,9 @@ impl Fingerprints {
                     .finish()
             })
             .collect();
-        let search = if config.search {
-            super::search::fields_fingerprint(site)
-        } else {
-            0
-        };
         Fingerprints {
             global,
+            site_inputs,
             articles,
             search,
         }
@@ -239,7 +246,7 @@ impl Fingerprints {
                 }
                 list(&mut feed, shown, Order::NewestFirst, shown.len().max(1), 0);
             }
-            // The page's stamp of the index files (see `search::version`).
+            // The page shows the stamp of the index files (see `search_stamp`).
             Job::Search => {
                 let count = site.articles.len();
                 feed.number(count as u128)
@@ -263,6 +270,15 @@ impl Fingerprints {
             | Job::SearchScript => {}
         }
         feed.finish()
+    }
+
+    /// A stamp of the search index's files, which the search page adds to their addresses so
+    /// that a browser or a proxy that kept another build's files does not mix them in: what
+    /// the files are made from and what every page reads of the site (the settings, the
+    /// sections). Not the program: the same sources give the same pages, whoever built them.
+    pub fn search_stamp(&self) -> String {
+        let stamp = Feed::new(self.site_inputs).number(self.search).finish();
+        format!("{:016x}", stamp as u64)
     }
 
     /// The fingerprint of what every sitemap file reads (the sitemap and, above 50,000 URLs,

@@ -39,10 +39,16 @@ pub fn render_site(
     let site_feeds = feeds::feed_links(config, site, jobs::FeedScope::Site);
     site_view.feeds = site_feeds.clone();
     let site_view = context::value(&site_view);
+    let field_hashes = if config.search {
+        search::field_hashes(site)
+    } else {
+        Vec::new()
+    };
     let fingerprints = Fingerprints::new(
         config,
         site,
         &templates.global_inputs(config, site, &site_view),
+        search::combined(&field_hashes),
     );
     // Every sitemap file lists the same pages: they are fingerprinted once.
     let sitemap_pages = Fingerprints::sitemap_pages(config, site, jobs, paths);
@@ -54,10 +60,11 @@ pub fn render_site(
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let search_stale = search_stale(config, site, jobs, paths, writer, &fingerprints);
     if search_stale {
-        *search = Some(search::Index::update(search.take(), site));
+        *search = Some(search::Index::update(search.take(), site, &field_hashes));
     }
     let search_index = search.as_ref().filter(|_| search_stale);
-    let shared = Shared::new(config, site, site_view, site_feeds);
+    let mut shared = Shared::new(config, site, site_view, site_feeds);
+    shared.search_stamp = fingerprints.search_stamp();
     let mut uses = vec![0u32; site.articles.len()];
     for &job in jobs {
         for index in jobs::html_users(config, site, job) {
@@ -155,7 +162,12 @@ fn render_one(
             return Ok(match search_index {
                 Some(index) => index.files[shard].clone(),
                 // Its file went after the index was found complete: made alone.
-                None => search::Index::update(None, site).files.swap_remove(shard),
+                None => {
+                    let hashes = search::field_hashes(site);
+                    search::Index::update(None, site, &hashes)
+                        .files
+                        .swap_remove(shard)
+                }
             });
         }
         _ => {}

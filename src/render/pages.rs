@@ -29,6 +29,8 @@ pub struct Shared<'a> {
     pub summaries: Vec<OnceLock<Value>>,
     /// The site's Atom and RSS feeds, linked from every page.
     pub site_feeds: Vec<FeedLink>,
+    /// The stamp of the search index's files (see [`super::fingerprint::Fingerprints`]).
+    pub search_stamp: String,
 }
 
 impl<'a> Shared<'a> {
@@ -46,6 +48,7 @@ impl<'a> Shared<'a> {
             site_feeds,
             i18n: super::context::value(&config.locale),
             summaries: (0..site.articles.len()).map(|_| OnceLock::new()).collect(),
+            search_stamp: String::new(),
         }
     }
 }
@@ -339,7 +342,7 @@ impl Shared<'_> {
     fn search(&self, context: &mut Vars) -> Page {
         let count = self.site.articles.len();
         let root = &self.config.base_path;
-        let version = super::search::version(self.config, self.site);
+        let version = self.search_stamp.clone();
         context.insert(
             "search",
             &SearchView {

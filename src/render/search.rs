@@ -120,7 +120,7 @@ fn each_term(folded: &str, singles: Singles, mut found: impl FnMut(usize, usize)
             (c.is_alphanumeric(), unspaced(c))
         };
         match &mut run {
-            Some((_, unspaced, count, last)) if in_run && *unspaced == kind => {
+            Some((_, run_kind, count, last)) if in_run && *run_kind == kind => {
                 if kind {
                     found(*last, at + c.len_utf8());
                     if singles == Singles::Every {
@@ -148,12 +148,12 @@ fn each_term(folded: &str, singles: Singles, mut found: impl FnMut(usize, usize)
 
 /// The term a run of letters and digits ending at `end` gives when it ends, if any.
 fn close(
-    (start, unspaced, count, _): (usize, bool, usize, usize),
+    (start, of_unspaced, count, _): (usize, bool, usize, usize),
     end: usize,
     singles: Singles,
     found: &mut impl FnMut(usize, usize),
 ) {
-    let whole = if unspaced {
+    let whole = if of_unspaced {
         count == 1 && singles == Singles::Alone
     } else {
         (2..=LONGEST_TERM).contains(&count)
@@ -192,23 +192,23 @@ pub struct Index {
     /// Each file's terms, in order.
     terms: Vec<Vec<Box<str>>>,
     /// How many articles (the oldest ones) the index holds, and the fingerprint of their
-    /// indexed fields (see [`fields_fingerprint`]).
+    /// indexed fields (see [`field_hashes`]).
     count: usize,
     made_from: u128,
 }
 
 impl Index {
-    /// The index of `site`. When `previous` holds the oldest articles of `site` as they are
-    /// now, the newer ones are added to it and only the files they add to are written again
-    /// (a new article, in `bulletin serve`); otherwise it is made anew.
-    pub fn update(previous: Option<Index>, site: &Site) -> Index {
-        let hashes = field_hashes(site);
+    /// The index of `site`, whose articles' [`field_hashes`] are `hashes`. When `previous`
+    /// holds the oldest articles of `site` as they are now, the newer ones are added to it
+    /// and only the files they add to are written again (a new article, in `bulletin
+    /// serve`); otherwise it is made anew.
+    pub fn update(previous: Option<Index>, site: &Site, hashes: &[u128]) -> Index {
         match previous {
-            Some(mut index) if index.holds_oldest_of(&hashes) => {
-                index.extend(site, &hashes);
+            Some(mut index) if index.holds_oldest_of(hashes) => {
+                index.extend(site, hashes);
                 index
             }
-            _ => Index::build(site, &hashes),
+            _ => Index::build(site, hashes),
         }
     }
 
@@ -292,30 +292,10 @@ impl Index {
     }
 }
 
-/// A fingerprint of the indexed fields (see [`indexed_fields`]) of every article of
-/// `site`, with its URL, date and section, in the index's order: what the index's terms are
-/// made from, and most of what its files of titles show.
-pub fn fields_fingerprint(site: &Site) -> u128 {
-    combined(&field_hashes(site))
-}
-
-/// A stamp of the index files of a build, which the page adds to their addresses: a
-/// browser or a proxy that kept the files of another build does not mix them with these.
-pub fn version(config: &Config, site: &Site) -> String {
-    let mut text = format!("{}|{}|", config.date_format, config.timezone.name());
-    for section in &site.sections {
-        text.push_str(&section.section.title);
-        text.push('|');
-        text.push_str(&section.section.url(&config.base_path));
-        text.push('|');
-    }
-    text.push_str(&fields_fingerprint(site).to_string());
-    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
-}
-
-/// Each article's hash of its indexed fields, URL, date and section, from the oldest; made
-/// in parallel.
-fn field_hashes(site: &Site) -> Vec<u128> {
+/// Each article's hash of its indexed fields (see [`indexed_fields`]), URL, date and
+/// section, from the oldest; made in parallel. What the index's terms are made from, and
+/// what its files of titles show besides the site's settings.
+pub fn field_hashes(site: &Site) -> Vec<u128> {
     site.articles
         .par_iter()
         .rev()
@@ -334,7 +314,7 @@ fn field_hashes(site: &Site) -> Vec<u128> {
 }
 
 /// One fingerprint of a run of articles' hashes.
-fn combined(hashes: &[u128]) -> u128 {
+pub fn combined(hashes: &[u128]) -> u128 {
     let bytes: Vec<u8> = hashes.iter().flat_map(|h| h.to_le_bytes()).collect();
     xxhash_rust::xxh3::xxh3_128(&bytes)
 }
@@ -397,40 +377,40 @@ impl Terms {
 
 /// A term file: `{"term":[differences],...}`, for `terms` in order.
 fn shard_json(terms: &[Box<str>], postings: &FxHashMap<Box<str>, Vec<u32>>) -> Vec<u8> {
-    let mut out = String::with_capacity(terms.len() * 24 + 2);
-    out.push('{');
+    let mut out = Vec::with_capacity(terms.len() * 24 + 2);
+    out.push(b'{');
     for (i, term) in terms.iter().enumerate() {
         let codes = &postings[term];
         if i > 0 {
-            out.push(',');
+            out.push(b',');
         }
         push_json_string(&mut out, term);
-        out.push_str(":[");
+        out.extend_from_slice(b":[");
         let mut previous = 0;
         for (j, &code) in codes.iter().enumerate() {
             if j > 0 {
-                out.push(',');
+                out.push(b',');
             }
-            out.push_str(itoa::Buffer::new().format(code - previous));
+            out.extend_from_slice(itoa::Buffer::new().format(code - previous).as_bytes());
             previous = code;
         }
-        out.push(']');
+        out.push(b']');
     }
-    out.push_str("}\n");
-    out.into_bytes()
+    out.extend_from_slice(b"}\n");
+    out
 }
 
 /// A docs file: for each of its articles, in order of number, `[url, title, date as the
 /// site shows it, date in RFC 3339, section title, section URL, summary]`.
 pub fn docs_json(config: &Config, site: &Site, file: usize) -> Vec<u8> {
-    let mut out = String::from("[");
+    let mut out = vec![b'['];
     for (i, index) in docs_of(site, file).enumerate() {
         let article = &site.articles[index];
         let section = &site.section_of(index).section;
         if i > 0 {
-            out.push_str(",\n");
+            out.extend_from_slice(b",\n");
         }
-        out.push('[');
+        out.push(b'[');
         let date = article
             .date
             .format_with_items(config.date_items.iter())
@@ -446,19 +426,19 @@ pub fn docs_json(config: &Config, site: &Site, file: usize) -> Vec<u8> {
         ];
         for (j, field) in fields.iter().enumerate() {
             if j > 0 {
-                out.push(',');
+                out.push(b',');
             }
             push_json_string(&mut out, field);
         }
-        out.push(']');
+        out.push(b']');
     }
-    out.push_str("]\n");
-    out.into_bytes()
+    out.extend_from_slice(b"]\n");
+    out
 }
 
 /// Appends `text` as a JSON string.
-fn push_json_string(out: &mut String, text: &str) {
-    out.push_str(&serde_json::to_string(text).expect("a string serialises"));
+fn push_json_string(out: &mut Vec<u8>, text: &str) {
+    serde_json::to_writer(out, text).expect("a string serialises into memory");
 }
 
 #[cfg(test)]
@@ -499,13 +479,16 @@ mod tests {
             "Road closure",
             "Harbour works",
         ];
-        let before = Index::update(None, &site_of(&config, &titles[..3]));
+        let before = {
+            let site = site_of(&config, &titles[..3]);
+            Index::update(None, &site, &field_hashes(&site))
+        };
         assert_eq!(before.count, 3);
         let unchanged = before.files.clone();
         let site = site_of(&config, &titles);
         assert!(before.holds_oldest_of(&field_hashes(&site)));
-        let added = Index::update(Some(before), &site);
-        let whole = Index::update(None, &site);
+        let added = Index::update(Some(before), &site, &field_hashes(&site));
+        let whole = Index::update(None, &site, &field_hashes(&site));
         assert_eq!(added.files, whole.files);
         assert_eq!(added.terms, whole.terms);
         assert_eq!(
@@ -523,12 +506,15 @@ mod tests {
     fn an_index_of_other_articles_is_made_anew() {
         let dir = tempfile::tempdir().unwrap();
         let config = Config::load(dir.path(), &Overrides::default()).unwrap();
-        let old = Index::update(None, &site_of(&config, &["Trade grows", "Road closure"]));
+        let old = {
+            let site = site_of(&config, &["Trade grows", "Road closure"]);
+            Index::update(None, &site, &field_hashes(&site))
+        };
         // The oldest article's title changed: nothing of the old index can be kept.
         let site = site_of(&config, &["Trade falls", "Road closure", "Harbour works"]);
         assert!(!old.holds_oldest_of(&field_hashes(&site)));
-        let updated = Index::update(Some(old), &site);
-        let whole = Index::update(None, &site);
+        let updated = Index::update(Some(old), &site, &field_hashes(&site));
+        let whole = Index::update(None, &site, &field_hashes(&site));
         assert_eq!(updated.files, whole.files);
         let text = String::from_utf8(updated.files[0].clone()).unwrap();
         assert!(

@@ -206,7 +206,6 @@
     search(input.value);
   });
   more.addEventListener("click", () => {
-    if (more.disabled) return;
     const first = list.children.length;
     const run = current;
     showMore(run).then(() => {

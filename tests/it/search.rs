@@ -147,8 +147,17 @@ fn articles_are_found_by_title_summary_tags_category_and_byline() {
         page.contains(&format!("src=\"/search/search.js?v={stamp}\"")),
         "{page}"
     );
-    let script = read(&output, "search/search.js");
-    assert!(script.contains("terms-${shardOf(term)}.json"));
+    assert_eq!(
+        read(&output, "search/search.js"),
+        bulletin::render::search::SCRIPT
+    );
+    // The stamp follows what the files of titles show: the date format changes it.
+    let config = dir.path().join("bulletin.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("date_format = \"%d/%m/%Y\"\n{text}")).unwrap();
+    build_ok(dir.path(), &[]);
+    assert_ne!(crate::search::stamp(&output), stamp);
+    assert!(read(&output, "search/docs-0.json").contains("\"18/09/2017\""));
 }
 
 #[test]
